@@ -1,0 +1,75 @@
+import { test } from 'node:test';
+import { map } from 'rxjs/operators';
+import { type ConnectFn, listener$, type SocketEvent } from '../../streams/listener';
+import type { ListenerChange, Receipt } from '../../streams/messages';
+import { testScheduler } from '../helpers/marbles';
+
+const backoff = { initialMs: 10, maxMs: 40 };
+const show = (x: Receipt | ListenerChange): string =>
+  x.kind === 'receipt'
+    ? `${x.data}@${x.receivedAt}#${x.connectionId}`
+    : `${x.status}#${x.connectionId}${x.retryInMs === undefined ? '' : `+${x.retryInMs}`}`;
+
+test('reconnects forever with capped exponential backoff, reset by a successful open', () => {
+  testScheduler().run(({ cold, expectObservable }) => {
+    const attempts = [
+      cold<SocketEvent>('#'), // refused
+      cold<SocketEvent>('#'), // refused
+      cold<SocketEvent>('#'), // refused
+      cold<SocketEvent>('#'), // refused: capped at 40
+      cold<SocketEvent>('o 5ms m 5ms #', {
+        o: { type: 'open' },
+        m: { type: 'message', data: 'x' },
+      }),
+      cold<SocketEvent>('#'), // refused again: back to the first delay
+      cold<SocketEvent>('-'),
+    ];
+    let n = 0;
+    const connect: ConnectFn = () => attempts[n++];
+    let ids = 0;
+    // random() = 1 takes the top of each jitter range: 10, 20, 40, 40 (capped), then 10.
+    const events$ = listener$(0, connect, () => ++ids, { backoff, random: () => 1 }).pipe(
+      map(show),
+    );
+    expectObservable(events$, '^ 200ms !').toBe(
+      '(ab) 6ms (cd) 16ms (ef) 36ms (gh) 36ms (ij) 2ms k 5ms n 9ms (op) 16ms q',
+      {
+        a: 'connecting#1',
+        b: 'disconnected#1+10',
+        c: 'connecting#2',
+        d: 'disconnected#2+20',
+        e: 'connecting#3',
+        f: 'disconnected#3+40',
+        g: 'connecting#4',
+        h: 'disconnected#4+40',
+        i: 'connecting#5',
+        j: 'connected#5',
+        k: 'x@116#5',
+        n: 'disconnected#5+10',
+        o: 'connecting#6',
+        p: 'disconnected#6+20',
+        q: 'connecting#7',
+      },
+    );
+  });
+});
+
+test('a connection that completes is treated as closed and reopened', () => {
+  testScheduler().run(({ cold, expectObservable }) => {
+    const connect: ConnectFn = () => cold<SocketEvent>('o 3ms |', { o: { type: 'open' } });
+    let ids = 0;
+    const events$ = listener$(3, connect, () => ++ids, { backoff, random: () => 0 }).pipe(
+      map(show),
+    );
+    expectObservable(events$, '^ 20ms !').toBe('(ab) c 4ms (de) f 4ms (gh)', {
+      a: 'connecting#1',
+      b: 'connected#1',
+      c: 'disconnected#1+5',
+      d: 'connecting#2',
+      e: 'connected#2',
+      f: 'disconnected#2+5',
+      g: 'connecting#3',
+      h: 'connected#3',
+    });
+  });
+});

@@ -1,0 +1,86 @@
+import { test } from 'node:test';
+import type { Observable } from 'rxjs';
+import { map } from 'rxjs/operators';
+import type { PostCommand, PostOutcome } from '../../streams/messages';
+import { type PostReport, postEvents, TOO_MANY_POSTS } from '../../streams/posting';
+import { testScheduler } from '../helpers/marbles';
+
+const show = (o: PostOutcome): string => {
+  switch (o.kind) {
+    case 'post-started':
+      return `start ${o.seqno}@${o.sentAt}`;
+    case 'post-succeeded':
+      return `ok ${o.seqno} in ${o.durationMs} after ${o.retries}`;
+    case 'post-failed':
+      return `fail ${o.seqno} in ${o.durationMs}: ${o.error}`;
+  }
+};
+
+test('each command becomes started, then exactly one outcome; a slow post does not delay the next', () => {
+  testScheduler().run(({ cold, hot, expectObservable }) => {
+    const command$ = hot<PostCommand>('a 9ms b 9ms c', {
+      a: { seqno: 1, dueAt: 0 },
+      b: { seqno: 2, dueAt: 10 },
+      c: { seqno: 3, dueAt: 20 },
+    });
+    const answers: Record<number, Observable<PostReport>> = {
+      1: cold('25ms (r|)', { r: { retries: 2 } }), // slow: outlives two later posts
+      2: cold('3ms (r|)', { r: { retries: 0 } }),
+      3: cold('2ms #', undefined, Object.assign(new Error('HTTP 500'), { retries: 3 })),
+    };
+    const outcome$ = command$.pipe(
+      postEvents((seqno) => answers[seqno], 10),
+      map(show),
+    );
+    expectObservable(outcome$).toBe('a 9ms b 2ms c 6ms d 1ms e 2ms f', {
+      a: 'start 1@0',
+      b: 'start 2@10',
+      c: 'ok 2 in 3 after 0',
+      d: 'start 3@20',
+      e: 'fail 3 in 2: HTTP 500',
+      f: 'ok 1 in 25 after 2',
+    });
+  });
+});
+
+test('past the in-flight bound a command fails at once instead of queueing', () => {
+  testScheduler().run(({ cold, hot, expectObservable }) => {
+    const command$ = hot<PostCommand>('a b c', {
+      a: { seqno: 1, dueAt: 0 },
+      b: { seqno: 2, dueAt: 1 },
+      c: { seqno: 3, dueAt: 2 },
+    });
+    const outcome$ = command$.pipe(
+      postEvents(() => cold('10ms (r|)', { r: { retries: 0 } }), 2),
+      map(show),
+    );
+    expectObservable(outcome$).toBe('a b (cd) 4ms e f', {
+      a: 'start 1@0',
+      b: 'start 2@1',
+      c: 'start 3@2',
+      d: `fail 3 in 0: ${TOO_MANY_POSTS}`,
+      e: 'ok 1 in 10 after 0',
+      f: 'ok 2 in 10 after 0',
+    });
+  });
+});
+
+test('a post function that throws or ends empty becomes a failed post', () => {
+  testScheduler().run(({ cold, hot, expectObservable }) => {
+    const command$ = hot<PostCommand>('a 4ms b', {
+      a: { seqno: 1, dueAt: 0 },
+      b: { seqno: 2, dueAt: 5 },
+    });
+    const post = (seqno: number): Observable<PostReport> => {
+      if (seqno === 1) throw new Error('adapter bug');
+      return cold('|');
+    };
+    const outcome$ = command$.pipe(postEvents(post, 5), map(show));
+    expectObservable(outcome$).toBe('(ab) 1ms (cd)', {
+      a: 'start 1@0',
+      b: 'fail 1 in 0: adapter bug',
+      c: 'start 2@5',
+      d: 'fail 2 in 0: post ended without an answer',
+    });
+  });
+});

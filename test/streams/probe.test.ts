@@ -1,0 +1,133 @@
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import { asyncScheduler, concat, NEVER, type Observable, of, Subject, timer } from 'rxjs';
+import { map, tap } from 'rxjs/operators';
+import type { SocketEvent } from '../../streams/listener';
+import { type ProbeOptions, probe$ } from '../../streams/probe';
+import { inFlight, type TrackerState } from '../../streams/tracker';
+import { missingShare } from '../../streams/windows';
+import { testScheduler } from '../helpers/marbles';
+
+const APP = '0a1b2c3d';
+const options: ProbeOptions = {
+  appId: APP,
+  postIntervalMs: 1_000,
+  lostTimeoutMs: 300_000,
+  purgeTimeoutMs: 900_000,
+  cleanIntervalMs: 30_000,
+  missingGraceMs: 10_000,
+  windowsMs: [60_000, 180_000, 600_000],
+  tickMs: 1_000,
+  listeners: 2,
+  listenerStaggerMs: 500,
+  reconnectBackoff: { initialMs: 500, maxMs: 30_000 },
+  maxPostsInFlight: 100,
+};
+
+interface Stand {
+  /** Milliseconds the collector takes to answer. */
+  postMs: number;
+  /** Milliseconds from the post's answer to the frame on every connection. */
+  holdMs: number;
+  drop?: (seqno: number) => boolean;
+  /** Open connections deliver nothing (a dead pipeline). */
+  dead?: boolean;
+}
+
+/** A pipeline in virtual time: posts are answered, held, and fanned out to open connections. */
+function pipeline({ postMs, holdMs, drop = () => false, dead = false }: Stand) {
+  const frames = new Subject<SocketEvent>();
+  const post = (seqno: number) =>
+    timer(postMs).pipe(
+      tap(() => {
+        if (dead || drop(seqno)) return;
+        const data = JSON.stringify({ app_id: APP, seqno, time_sent: 'x' });
+        asyncScheduler.schedule(() => frames.next({ type: 'message', data }), holdMs);
+      }),
+      map(() => ({ retries: 0 })),
+    );
+  const delivered$: Observable<SocketEvent> = dead ? NEVER : frames;
+  const connect = () => concat(of<SocketEvent>({ type: 'open' }), delivered$);
+  return { post, connect };
+}
+
+/** Runs the probe in virtual time and reads `read(state)` at each of `times`. */
+function observe<T>(stand: Stand, times: number[], read: (state: TrackerState) => T): T[] {
+  const seen: T[] = [];
+  testScheduler().run(() => {
+    let latest: TrackerState | undefined;
+    const subscription = probe$(options, pipeline(stand)).subscribe((s) => {
+      latest = s.state;
+    });
+    for (const at of times) {
+      asyncScheduler.schedule(() => seen.push(read(latest as TrackerState)), at);
+    }
+    asyncScheduler.schedule(() => subscription.unsubscribe(), Math.max(...times) + 1);
+  });
+  return seen;
+}
+
+describe('the whole probe in virtual time', () => {
+  test('a healthy pipeline: counts, latency and shares read what the pipeline did', () => {
+    const stand = { postMs: 40, holdMs: 2_000, drop: (seqno: number) => seqno % 5 === 0 };
+    const [state] = observe(stand, [700_000 + 500], (s) => ({
+      totals: { ...s.totals },
+      inFlight: inFlight(s),
+      latency: s.latestLatencyMs,
+      shares: s.windows.windows.map(missingShare),
+    }));
+    // 701 posts (at 0 s … 700 s); 140 of those with seqno % 5 = 0 are dropped.
+    assert.equal(state.totals.posted, 701);
+    assert.equal(state.totals.received + state.inFlight + state.totals.lost, 701);
+    // The last clean (690 s) marked events sent by 390 s: every fifth of seqnos 1…391.
+    assert.equal(state.totals.lost, 78);
+    assert.equal(state.totals.duplicates, 0);
+    assert.equal(state.latency, 2_040);
+    assert.deepEqual(state.shares, [20, 20, 20]);
+  });
+
+  test('a dead pipeline: shares climb to 100 within the grace, events turn lost on time', () => {
+    const stand = { postMs: 40, holdMs: 0, dead: true };
+    const times = [9_000, 10_500, 299_000, 300_500, 330_500, 700_500];
+    const seen = observe(stand, times, (s) => ({
+      share1m: missingShare(s.windows.windows[0]),
+      share10m: missingShare(s.windows.windows[2]),
+      lost: s.totals.lost,
+      received: s.totals.received,
+    }));
+    assert.deepEqual(
+      seen.map((x) => x.share1m),
+      [0, 100, 100, 100, 100, 100],
+    );
+    assert.equal(seen[1].share10m, 100);
+    // Lost timeout 300 s, cleans every 30 s: the event sent at 0 turns lost at the 300 s clean,
+    // those sent by 30 s at the 330 s clean.
+    assert.deepEqual(
+      seen.map((x) => x.lost),
+      [0, 0, 0, 1, 31, 391],
+    );
+    assert.ok(seen.every((x) => x.received === 0));
+  });
+
+  test('a drop that stops: shares fall back as the bad minute leaves each window', () => {
+    // Events 101..130 (sent 100 s … 129 s) are dropped.
+    const stand = { postMs: 40, holdMs: 100, drop: (seqno: number) => seqno > 100 && seqno <= 130 };
+    const times = [150_000, 200_500, 330_000, 740_500];
+    const seen = observe(stand, times, (s) =>
+      s.windows.windows.map((w) => Math.round(missingShare(w))),
+    );
+    // At 150 s the 1m window holds sends in (80 s, 140 s]: 60 events, 30 dropped; the 3m and
+    // 10m windows hold all 141 events sent by 140 s, 30 dropped (21.3 %).
+    assert.deepEqual(seen[0], [50, 21, 21]);
+    assert.equal(seen[1][0], 0); // (130 s, 190 s]: clean again
+    assert.equal(seen[2][1], 0); // 3m window (140 s, 320 s]
+    assert.equal(seen[3][2], 0); // 10m window (130 s, 730 s]
+  });
+
+  test('both listeners receive each event; the second copy is not a duplicate', () => {
+    const stand = { postMs: 10, holdMs: 50 };
+    const [totals] = observe(stand, [60_500], (s) => ({ ...s.totals }));
+    assert.equal(totals.duplicates, 0);
+    assert.equal(totals.received, 61);
+  });
+});
