@@ -1,23 +1,23 @@
 import {
   asyncScheduler,
-  catchError,
   concat,
   defer,
-  map,
-  type Observable,
+  Observable,
   of,
   type SchedulerLike,
+  type Subscription,
   throwError,
   timer,
 } from 'rxjs';
-import { retry } from 'rxjs/operators';
+import { catchError, retry, tap } from 'rxjs/operators';
 import { type BackoffOptions, backoffDelay } from './backoff';
 import type { ListenerChange, Receipt } from './messages';
 
-/** What a subscription connection reports: opened, then text frames. */
+/** What a subscription connection reports: opened, then frames. */
 export type SocketEvent =
   | { readonly type: 'open' }
-  | { readonly type: 'message'; readonly data: string };
+  | { readonly type: 'message'; readonly data: string }
+  | { readonly type: 'binary'; readonly bytes: number };
 
 /**
  * Opens one subscription connection. The stream errors when the connection ends for any
@@ -28,8 +28,12 @@ export type ConnectFn = (listenerId: number) => Observable<SocketEvent>;
 
 export interface ListenerOptions {
   readonly backoff: BackoffOptions;
+  /** Replace a connection once it has been open this long (the gateway cuts at 2 hours). */
+  readonly maxConnectionMs?: number;
   readonly random?: () => number;
 }
+
+type ListenerEvent = Receipt | ListenerChange;
 
 /**
  * One listener actor: a connection that is opened again forever after every end, waiting a
@@ -41,30 +45,21 @@ export function listener$(
   listenerId: number,
   connect: ConnectFn,
   nextConnectionId: () => number,
-  { backoff, random = Math.random }: ListenerOptions,
+  { backoff, maxConnectionMs = Number.POSITIVE_INFINITY, random = Math.random }: ListenerOptions,
   scheduler: SchedulerLike = asyncScheduler,
-): Observable<Receipt | ListenerChange> {
+): Observable<ListenerEvent> {
   let failures = 0;
+  const change = (
+    connectionId: number,
+    status: ListenerChange['status'],
+    extra: Partial<ListenerChange> = {},
+  ): ListenerChange => ({ kind: 'listener', listenerId, connectionId, status, ...extra });
+
   return defer(() => {
-    const connectionId = nextConnectionId();
-    const change = (status: ListenerChange['status'], extra: Partial<ListenerChange> = {}) =>
-      ({ kind: 'listener', listenerId, connectionId, status, ...extra }) as ListenerChange;
-    const events$ = concat(
-      connect(listenerId),
-      throwError(() => new Error('connection completed')),
-    ).pipe(
-      map((event): Receipt | ListenerChange => {
-        if (event.type === 'open') {
-          failures = 0;
-          return change('connected');
-        }
-        return {
-          kind: 'receipt',
-          listenerId,
-          connectionId,
-          data: event.data,
-          receivedAt: scheduler.now(),
-        };
+    const connection = rotating$(listenerId, connect, nextConnectionId, maxConnectionMs, scheduler);
+    return connection.events$.pipe(
+      tap((event) => {
+        if (event.kind === 'listener' && event.status === 'connected') failures = 0;
       }),
       catchError((error: unknown) => {
         const retryInMs = backoffDelay(failures, backoff, random);
@@ -72,13 +67,114 @@ export function listener$(
         const reason =
           error instanceof Error ? error.message || 'connection closed' : String(error);
         return concat(
-          of(change('disconnected', { reason, retryInMs })),
+          of(change(connection.currentId(), 'disconnected', { reason, retryInMs })),
           throwError(() => new RetryAfter(retryInMs)),
         );
       }),
     );
-    return concat(of(change('connecting')), events$);
   }).pipe(retry({ delay: (error: RetryAfter) => timer(error.delayMs, scheduler) }));
+}
+
+/**
+ * One logical connection that replaces itself make-before-break: once it has been open for
+ * `maxConnectionMs`, a successor is opened beside it, and only when the successor is open is
+ * the old one closed. Both deliver meanwhile (the tracker ignores the second copy), so no event
+ * is missed at a rotation. A successor that fails leaves the old connection in place and is
+ * tried again after a tenth of `maxConnectionMs`. The stream errors when the current
+ * connection ends.
+ */
+function rotating$(
+  listenerId: number,
+  connect: ConnectFn,
+  nextConnectionId: () => number,
+  maxConnectionMs: number,
+  scheduler: SchedulerLike,
+): { events$: Observable<ListenerEvent>; currentId: () => number } {
+  let currentId = 0;
+  const events$ = new Observable<ListenerEvent>((subscriber) => {
+    interface Connection {
+      readonly id: number;
+      subscription?: Subscription;
+      rotation?: Subscription;
+    }
+    let current: Connection | undefined;
+    let successor: Connection | undefined;
+    const close = (connection: Connection | undefined) => {
+      connection?.subscription?.unsubscribe();
+      connection?.rotation?.unsubscribe();
+    };
+    const scheduleRotation = (connection: Connection, afterMs: number) => {
+      if (!Number.isFinite(maxConnectionMs)) return;
+      connection.rotation = scheduler.schedule(() => {
+        if (connection === current && successor === undefined) open();
+      }, afterMs);
+    };
+    const open = () => {
+      const connection: Connection = { id: nextConnectionId() };
+      if (current === undefined) {
+        current = connection;
+        currentId = connection.id;
+        subscriber.next({
+          kind: 'listener',
+          listenerId,
+          connectionId: connection.id,
+          status: 'connecting',
+        });
+      } else {
+        successor = connection;
+      }
+      connection.subscription = concat(
+        connect(listenerId),
+        throwError(() => new Error('connection completed')),
+      ).subscribe({
+        next(event) {
+          if (event.type === 'open') {
+            let reason: string | undefined;
+            if (connection === successor) {
+              const old = current;
+              current = connection;
+              currentId = connection.id;
+              successor = undefined;
+              close(old);
+              reason = 'rotated';
+            }
+            subscriber.next({
+              kind: 'listener',
+              listenerId,
+              connectionId: connection.id,
+              status: 'connected',
+              reason,
+            });
+            scheduleRotation(connection, maxConnectionMs);
+            return;
+          }
+          subscriber.next({
+            kind: 'receipt',
+            listenerId,
+            connectionId: connection.id,
+            data: event.type === 'message' ? event.data : '',
+            binary: event.type === 'binary' || undefined,
+            receivedAt: scheduler.now(),
+          });
+        },
+        error(error: unknown) {
+          close(connection);
+          if (connection === current) {
+            subscriber.error(error);
+          } else if (connection === successor && current !== undefined) {
+            successor = undefined;
+            scheduleRotation(current, maxConnectionMs / 10);
+          }
+        },
+      });
+    };
+    open();
+    return () => {
+      close(successor);
+      close(current);
+    };
+  });
+  return { events$, currentId: () => currentId };
 }
 
 class RetryAfter extends Error {

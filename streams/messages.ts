@@ -40,6 +40,8 @@ export interface Receipt {
   readonly listenerId: number;
   readonly connectionId: number;
   readonly data: string;
+  /** A binary frame: never one of our events. */
+  readonly binary?: true;
   readonly receivedAt: number;
 }
 

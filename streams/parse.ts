@@ -4,6 +4,7 @@ export type ParsedFrame =
   | { readonly ok: false; readonly reason: MalformedReason };
 
 export type MalformedReason =
+  | 'binary'
   | 'too-large'
   | 'not-json'
   | 'not-an-object'

@@ -4,11 +4,12 @@ import {
   map,
   merge,
   type Observable,
+  race,
   type SchedulerLike,
   share,
   timer,
 } from 'rxjs';
-import { switchMap } from 'rxjs/operators';
+import { filter, switchMap, take } from 'rxjs/operators';
 import type { BackoffOptions } from './backoff';
 import { type ConnectFn, listener$ } from './listener';
 import type { Clean, Tick } from './messages';
@@ -26,6 +27,13 @@ export interface ProbeOptions extends TrackerOptions {
   readonly listenerStaggerMs: number;
   readonly reconnectBackoff: BackoffOptions;
   readonly maxPostsInFlight: number;
+  /**
+   * Posting starts when the first listener is connected, or after this long: an event posted
+   * while nobody listens can never arrive, and would read as lost.
+   */
+  readonly maxWaitForListenerMs: number;
+  /** Listeners replace a connection, make-before-break, once it is this old. */
+  readonly maxConnectionMs?: number;
 }
 
 export interface ProbeDependencies {
@@ -46,20 +54,32 @@ export function probe$(
 ): Observable<TrackerStep> {
   let connectionIds = 0;
   const nextConnectionId = () => ++connectionIds;
-  const listenerOptions = { backoff: options.reconnectBackoff, random };
+  const listenerOptions = {
+    backoff: options.reconnectBackoff,
+    maxConnectionMs: options.maxConnectionMs,
+    random,
+  };
 
-  const outcome$ = postSchedule$(options.postIntervalMs, scheduler).pipe(
-    postEvents(post, options.maxPostsInFlight, scheduler),
-  );
-  const listener$s = Array.from({ length: options.listeners }, (_, id) =>
-    timer(id * options.listenerStaggerMs, scheduler).pipe(
-      switchMap(() => listener$(id, connect, nextConnectionId, listenerOptions, scheduler)),
+  const listenerEvent$ = merge(
+    ...Array.from({ length: options.listeners }, (_, id) =>
+      timer(id * options.listenerStaggerMs, scheduler).pipe(
+        switchMap(() => listener$(id, connect, nextConnectionId, listenerOptions, scheduler)),
+      ),
     ),
+  ).pipe(share());
+  const firstConnected$ = listenerEvent$.pipe(
+    filter((event) => event.kind === 'listener' && event.status === 'connected'),
+  );
+  const outcome$ = race(firstConnected$, timer(options.maxWaitForListenerMs, scheduler)).pipe(
+    take(1),
+    switchMap(() => postSchedule$(options.postIntervalMs, scheduler)),
+    postEvents(post, options.maxPostsInFlight, scheduler),
   );
   const tick$ = interval(options.tickMs, scheduler).pipe(map((): Tick => ({ kind: 'tick' })));
   const clean$ = interval(options.cleanIntervalMs, scheduler).pipe(
     map((): Clean => ({ kind: 'clean' })),
   );
 
-  return merge(outcome$, ...listener$s, tick$, clean$).pipe(track(options, scheduler), share());
+  // The tracker subscribes to the listeners first, so it sees every listener change.
+  return merge(listenerEvent$, outcome$, tick$, clean$).pipe(track(options, scheduler), share());
 }

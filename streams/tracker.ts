@@ -6,8 +6,15 @@ import {
   type SchedulerLike,
 } from 'rxjs';
 import { map } from 'rxjs/operators';
-import type { ListenerChange, ListenerStatus, Receipt, TrackerInput } from './messages';
-import { type MalformedReason, parseFrame } from './parse';
+import type {
+  ListenerChange,
+  ListenerStatus,
+  PostFailed,
+  PostSucceeded,
+  Receipt,
+  TrackerInput,
+} from './messages';
+import { type MalformedReason, type ParsedFrame, parseFrame } from './parse';
 import { createWindows, dropOldest, moveWindows, reweigh, type ShareWindows } from './windows';
 
 export interface TrackerOptions {
@@ -93,15 +100,17 @@ export interface TrackerState {
 /** What one step did that a sink may want to tell (count, log, observe). */
 export type Effect =
   | {
-      readonly type: 'posted';
+      /** A post was answered (every post once, whether it counts or not). */
+      readonly type: 'post-done';
       readonly seqno: number;
+      readonly ok: boolean;
       readonly durationMs: number;
       readonly retries: number;
     }
+  | { readonly type: 'posted'; readonly seqno: number }
   | {
       readonly type: 'post-error';
       readonly seqno: number;
-      readonly durationMs: number;
       readonly retries: number;
       readonly error: string;
     }
@@ -203,10 +212,8 @@ export function step(state: TrackerState, input: TrackerInput, now: number): rea
       onPostStarted(state, input.seqno, now, effects);
       break;
     case 'post-succeeded':
-      onPostSucceeded(state, input.seqno, input.durationMs, input.retries, now, effects);
-      break;
     case 'post-failed':
-      onPostFailed(state, input, effects);
+      onPostAnswer(state, input, now, effects);
       break;
     case 'receipt':
       onReceipt(state, input, effects);
@@ -236,63 +243,50 @@ function onPostStarted(state: TrackerState, seqno: number, now: number, effects:
   state.postsInProgress += 1;
 }
 
-function onPostSucceeded(
+/**
+ * A post was answered. A receipt may have come first (the collector took it, whatever the
+ * answer says), and an answer may come after the lost deadline passed the event, or after it
+ * was purged: then it is lost at once.
+ */
+function onPostAnswer(
   state: TrackerState,
-  seqno: number,
-  durationMs: number,
-  retries: number,
+  answer: PostSucceeded | PostFailed,
   now: number,
   effects: Effect[],
 ): void {
-  state.lastPostOkAt = now;
+  const { seqno, durationMs, retries } = answer;
+  const ok = answer.kind === 'post-succeeded';
+  effects.push({ type: 'post-done', seqno, ok, durationMs, retries });
+  if (ok) state.lastPostOkAt = now;
   const event = eventAt(state, seqno);
-  if (event === undefined) {
-    // Purged while its post was still running: it was never received, so it is lost.
-    if (seqno < state.firstSeqno) {
-      state.postsInProgress -= 1;
-      state.totals.posted += 1;
-      state.totals.lost += 1;
-      effects.push(
-        { type: 'posted', seqno, durationMs, retries },
-        { type: 'lost', seqnos: [seqno] },
-      );
+  const purged = seqno < state.firstSeqno;
+  if (event ? event.state !== 'posting' : !purged) return;
+  state.postsInProgress -= 1;
+  if (answer.kind === 'post-failed') {
+    state.totals.postErrors += 1;
+    effects.push({ type: 'post-error', seqno, retries, error: answer.error });
+    if (event) {
+      event.postError = answer.error;
+      setState(state, event, 'failed');
     }
     return;
   }
-  if (event.state !== 'posting') return; // already received (receipt beat the answer)
-  state.postsInProgress -= 1;
   state.totals.posted += 1;
-  effects.push({ type: 'posted', seqno, durationMs, retries });
+  effects.push({ type: 'posted', seqno });
   if (seqno < state.lostCursor) {
-    // The answer came after the lost deadline had passed this event: it is lost now.
-    setState(state, event, 'lost');
+    if (event) setState(state, event, 'lost');
     state.totals.lost += 1;
     effects.push({ type: 'lost', seqnos: [seqno] });
-  } else {
+  } else if (event) {
     setState(state, event, 'posted');
-  }
-}
-
-function onPostFailed(
-  state: TrackerState,
-  input: { seqno: number; durationMs: number; retries: number; error: string },
-  effects: Effect[],
-): void {
-  const event = eventAt(state, input.seqno);
-  if (event !== undefined && event.state !== 'posting') return; // received: the post did land
-  if (event !== undefined || input.seqno < state.firstSeqno) state.postsInProgress -= 1;
-  state.totals.postErrors += 1;
-  const { seqno, durationMs, retries, error } = input;
-  effects.push({ type: 'post-error', seqno, durationMs, retries, error });
-  if (event !== undefined) {
-    event.postError = error;
-    setState(state, event, 'failed');
   }
 }
 
 function onReceipt(state: TrackerState, receipt: Receipt, effects: Effect[]): void {
   const { listenerId } = receipt;
-  const frame = parseFrame(receipt.data);
+  const frame: ParsedFrame = receipt.binary
+    ? { ok: false, reason: 'binary' }
+    : parseFrame(receipt.data);
   if (!frame.ok) {
     state.totals.malformed += 1;
     effects.push({
@@ -337,6 +331,7 @@ function onReceipt(state: TrackerState, receipt: Receipt, effects: Effect[]): vo
     // A receipt proves the collector took the post, whatever the HTTP answer said or will say.
     if (event.state === 'posting') state.postsInProgress -= 1;
     state.totals.posted += 1;
+    effects.push({ type: 'posted', seqno: event.seqno });
   }
   const outOfOrder = event.seqno < state.highestReceivedSeqno;
   if (outOfOrder) state.totals.outOfOrder += 1;

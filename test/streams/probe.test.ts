@@ -22,6 +22,7 @@ const options: ProbeOptions = {
   listenerStaggerMs: 500,
   reconnectBackoff: { initialMs: 500, maxMs: 30_000 },
   maxPostsInFlight: 100,
+  maxWaitForListenerMs: 10_000,
 };
 
 interface Stand {
@@ -129,5 +130,35 @@ describe('the whole probe in virtual time', () => {
     const [totals] = observe(stand, [60_500], (s) => ({ ...s.totals }));
     assert.equal(totals.duplicates, 0);
     assert.equal(totals.received, 61);
+  });
+
+  test('posting waits for the first listener to connect, or for the cap', () => {
+    const seen: Array<[number, number]> = [];
+    testScheduler().run(({ cold }) => {
+      const post = () => cold('1ms (r|)', { r: { retries: 0 } });
+      // The subscription answers only after 3 s; with nobody listening, a post could only be lost.
+      const slow = () => cold<SocketEvent>('3s o', { o: { type: 'open' } });
+      const subscription = probe$({ ...options, listeners: 1 }, { post, connect: slow }).subscribe(
+        ({ state }) => {
+          if (state.nextSeqno > 1 && seen.length === 0)
+            seen.push([asyncScheduler.now(), state.nextSeqno - 1]);
+        },
+      );
+      asyncScheduler.schedule(() => subscription.unsubscribe(), 5_000);
+    });
+    assert.deepEqual(seen, [[3_000, 1]]);
+
+    const capped: number[] = [];
+    testScheduler().run(({ cold }) => {
+      const post = () => cold('1ms (r|)', { r: { retries: 0 } });
+      const never = () => cold<SocketEvent>('-');
+      const subscription = probe$({ ...options, listeners: 1 }, { post, connect: never }).subscribe(
+        ({ state }) => {
+          if (state.nextSeqno > 1 && capped.length === 0) capped.push(asyncScheduler.now());
+        },
+      );
+      asyncScheduler.schedule(() => subscription.unsubscribe(), 12_000);
+    });
+    assert.deepEqual(capped, [options.maxWaitForListenerMs]);
   });
 });

@@ -151,11 +151,13 @@ describe('receipt rules', () => {
   });
 
   test('a receipt before the post answer counts the event posted and received once', () => {
-    const state = run([
-      [0, started(1)],
-      [3, receipt(frame(1), 3)],
-      [4, ok(1)],
-    ]);
+    const state = createTrackerState(options);
+    const effects = [
+      ...step(state, started(1), 0),
+      ...step(state, receipt(frame(1), 3), 3),
+      ...step(state, ok(1), 4),
+    ].map((e) => e.type);
+    assert.deepEqual(effects, ['posted', 'received', 'post-done']);
     assert.equal(state.totals.posted, 1);
     assert.equal(state.totals.received, 1);
     assert.equal(state.postsInProgress, 0);

@@ -1,0 +1,28 @@
+import { eventAt, inFlight, type TrackerState } from '../streams/tracker';
+import { missingShare } from '../streams/windows';
+
+const ROWS = 15;
+
+/** The RUN_LOCAL table: the newest tracked events and the books, as plain text. */
+export function eventTable(state: TrackerState, now: number): string {
+  const lines = ['', ' seqno  state      age s   latency ms  order'];
+  for (
+    let seqno = state.nextSeqno - 1;
+    seqno >= Math.max(state.firstSeqno, state.nextSeqno - ROWS);
+    seqno--
+  ) {
+    const event = eventAt(state, seqno);
+    if (!event) continue;
+    const latency = event.latencyMs === undefined ? '' : event.latencyMs.toFixed(1);
+    lines.push(
+      `${String(seqno).padStart(6)}  ${event.state.padEnd(9)} ${((now - event.sentAt) / 1000).toFixed(1).padStart(6)}  ${latency.padStart(11)}  ${String(event.receiptOrder ?? '').padStart(5)}`,
+    );
+  }
+  const t = state.totals;
+  const shares = state.windows.windows.map((w) => `${missingShare(w).toFixed(1)}%`).join(' / ');
+  lines.push(
+    `posted ${t.posted} = received ${t.received} + lost ${t.lost} + in flight ${inFlight(state)}; post errors ${t.postErrors}; duplicates ${t.duplicates}; missing 1m/3m/10m ${shares}`,
+    '',
+  );
+  return lines.join('\n');
+}

@@ -1,0 +1,125 @@
+import axios, { type AxiosError, type AxiosInstance, isAxiosError } from 'axios';
+import axiosRetry, { exponentialDelay } from 'axios-retry';
+import { from, type Observable } from 'rxjs';
+import type { PostFn, PostReport } from '../streams/posting';
+import type { TokenSource } from './auth';
+
+export interface PosterOptions {
+  readonly collectorUrl: string;
+  readonly datasetId: string;
+  readonly datasetVersion: string;
+  readonly appId: string;
+  /** Bearer mode when given, webhook mode (token in the query) otherwise. */
+  readonly tokens?: TokenSource;
+  readonly webhookToken: string;
+  readonly retries: number;
+  readonly attemptTimeoutMs: number;
+  readonly retryMaxDelayMs: number;
+  /** Aborted on shutdown: posts stop and are not retried. */
+  readonly stop?: AbortSignal;
+  readonly onRetry?: (retry: number, reason: string) => void;
+  readonly wallClock?: () => Date;
+}
+
+/** Collector answers are tiny JSON; anything larger is cut off as an error. */
+const MAX_RESPONSE_BYTES = 64 * 1024;
+
+/**
+ * The poster adapter: one call posts `{app_id, seqno, time_sent}` with axios, retrying with
+ * axios-retry on network errors, timeouts, 429 and 5xx (exponential, jittered, honouring
+ * Retry-After up to a cap), and once on a 401 in bearer mode after renewing the token. Each
+ * attempt has its own timeout, on the response and on the whole exchange.
+ */
+export function createPoster(options: PosterOptions): PostFn {
+  const http = axios.create({
+    baseURL: options.collectorUrl,
+    timeout: options.attemptTimeoutMs,
+    maxContentLength: MAX_RESPONSE_BYTES,
+    maxBodyLength: MAX_RESPONSE_BYTES,
+    maxRedirects: 0,
+    headers: { 'Content-Type': 'application/json' },
+  });
+  const { tokens } = options;
+  const path = tokens
+    ? `/event/${encodeURIComponent(options.datasetId)}/${encodeURIComponent(options.datasetVersion)}`
+    : `/webhook/event/${encodeURIComponent(options.datasetId)}/${encodeURIComponent(options.datasetVersion)}`;
+
+  http.interceptors.request.use(async (config) => {
+    // Runs before every attempt, retries included: a fresh timeout signal, a current token.
+    const timeout = AbortSignal.timeout(options.attemptTimeoutMs);
+    config.signal = options.stop ? AbortSignal.any([timeout, options.stop]) : timeout;
+    if (tokens) config.headers.Authorization = `Bearer ${await tokens.token()}`;
+    return config;
+  });
+  axiosRetry(http, {
+    retries: options.retries,
+    shouldResetTimeout: true,
+    retryCondition: (error) => shouldRetry(error, options.stop, tokens),
+    retryDelay: (retry, error) =>
+      Math.min(options.retryMaxDelayMs, exponentialDelay(retry, error, 200)),
+    onRetry: (retry, error) => options.onRetry?.(retry, describePostError(error)),
+  });
+
+  const wallClock = options.wallClock ?? (() => new Date());
+  return (seqno): Observable<PostReport> =>
+    from(
+      send(http, path, options, {
+        app_id: options.appId,
+        seqno,
+        time_sent: wallClock().toISOString(),
+      }),
+    );
+}
+
+async function send(
+  http: AxiosInstance,
+  path: string,
+  options: PosterOptions,
+  body: { app_id: string; seqno: number; time_sent: string },
+): Promise<PostReport> {
+  try {
+    const response = await http.post(path, body, {
+      params: options.tokens ? undefined : { token: options.webhookToken },
+    });
+    return { retries: response.config['axios-retry']?.retryCount ?? 0 };
+  } catch (error) {
+    const retries = isAxiosError(error) ? (error.config?.['axios-retry']?.retryCount ?? 0) : 0;
+    throw Object.assign(new Error(describePostError(error)), { retries });
+  }
+}
+
+function shouldRetry(
+  error: AxiosError,
+  stop: AbortSignal | undefined,
+  tokens?: TokenSource,
+): boolean {
+  if (stop?.aborted) return false;
+  const status = error.response?.status;
+  if (status === undefined) return true; // network error, reset, DNS, or the attempt's timeout
+  if (status === 429 || status >= 500) return true;
+  if (status === 401 && tokens) {
+    // The token may have been revoked or expired early: renew it and try once more.
+    const state = error.config?.['axios-retry'];
+    if ((state?.retryCount ?? 0) === 0) {
+      tokens.invalidate();
+      return true;
+    }
+  }
+  return false;
+}
+
+/**
+ * A short reason that never carries the URL (it holds the webhook token) or a header.
+ */
+export function describePostError(error: unknown): string {
+  if (isAxiosError(error)) {
+    if (error.response) return `HTTP ${error.response.status}`;
+    if (error.code === 'ERR_CANCELED' || error.code === 'ECONNABORTED') return 'timeout';
+    if (error.code === 'ERR_BAD_RESPONSE' && /maxContentLength/.test(error.message)) {
+      return 'answer too large';
+    }
+    return error.code ?? 'network error';
+  }
+  if (error instanceof Error && error.name === 'TokenError') return error.message;
+  return 'post failed';
+}

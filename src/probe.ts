@@ -1,0 +1,268 @@
+import { randomBytes } from 'node:crypto';
+import { defer, type Subscription, timer } from 'rxjs';
+import { retry } from 'rxjs/operators';
+import { type ProbeOptions, probe$ } from '../streams/probe';
+import { connectedListeners, type Effect, type TrackerState } from '../streams/tracker';
+import { clientCredentials } from './auth';
+import { monotonicScheduler } from './clock';
+import type { Config } from './config';
+import { eventTable } from './eventTable';
+import type { Logger } from './logger';
+import { createMetrics, SHARE_WINDOWS } from './metrics';
+import { createPoster } from './poster';
+import { type HttpServer, type Reply, startHttpServer } from './server';
+import { createConnect } from './subscription';
+import { VERSION } from './version';
+
+export interface RunningProbe {
+  readonly appId: string;
+  readonly port: number;
+  state(): TrackerState | undefined;
+  /** Stops posting, closes the listeners and the HTTP server. */
+  stop(): Promise<void>;
+}
+
+const TICK_MS = 1_000;
+const TABLE_EVERY_MS = 30_000;
+
+/** Wires the stream core to its adapters and sinks, and starts it. */
+export async function startProbe(config: Config, logger: Logger): Promise<RunningProbe> {
+  const appId = randomBytes(4).toString('hex');
+  const authMode = config.clientId ? 'bearer' : 'webhook';
+  let latest: TrackerState | undefined;
+  const metrics = createMetrics({
+    appId,
+    datasetId: config.datasetId,
+    datasetVersion: config.datasetVersion,
+    version: VERSION,
+    authMode,
+    listeners: config.listeners,
+    latencyBucketsSeconds: config.latencyBucketsSeconds,
+    state: () => latest,
+  });
+
+  const stopping = new AbortController();
+  const tokens =
+    config.clientId && config.clientSecret
+      ? clientCredentials({
+          keycloakUrl: config.keycloakUrl,
+          realm: config.keycloakRealm,
+          clientId: config.clientId,
+          clientSecret: config.clientSecret,
+          timeoutMs: config.tokenTimeoutMs,
+          onRequest(result, detail) {
+            metrics.tokenRequest(result);
+            if (result === 'ok') logger.debug('access token fetched', { detail });
+            else logger.warn('access token request failed', { detail });
+          },
+        })
+      : undefined;
+  const post = createPoster({
+    collectorUrl: config.collectorUrl,
+    datasetId: config.datasetId,
+    datasetVersion: config.datasetVersion,
+    appId,
+    tokens,
+    webhookToken: config.webhookToken,
+    retries: config.postRetries,
+    attemptTimeoutMs: config.postTimeoutMs,
+    retryMaxDelayMs: config.postRetryMaxDelayMs,
+    stop: stopping.signal,
+    onRetry(retry, reason) {
+      metrics.postRetried();
+      logger.debug('retrying post', { retry, reason });
+    },
+  });
+  const connect = createConnect({
+    url: config.websocketUrl,
+    datasetId: config.datasetId,
+    webhookToken: config.webhookToken,
+    connectTimeoutMs: config.connectTimeoutMs,
+    pingIntervalMs: config.pingIntervalMs,
+  });
+
+  const options: ProbeOptions = {
+    appId,
+    postIntervalMs: config.postIntervalMs,
+    lostTimeoutMs: config.lostTimeoutMs,
+    purgeTimeoutMs: config.purgeTimeoutMs,
+    cleanIntervalMs: config.cleanIntervalMs,
+    missingGraceMs: config.missingGraceMs,
+    windowsMs: SHARE_WINDOWS.map((w) => w.ms),
+    tickMs: TICK_MS,
+    listeners: config.listeners,
+    listenerStaggerMs: config.listenerStaggerMs,
+    reconnectBackoff: { initialMs: config.reconnectMinMs, maxMs: config.reconnectMaxMs },
+    maxPostsInFlight: config.maxPostsInFlight,
+    maxConnectionMs: config.maxConnectionMs,
+    maxWaitForListenerMs: config.connectTimeoutMs,
+  };
+
+  logger.info('probe starting', {
+    appId,
+    dataset: config.datasetId,
+    version: config.datasetVersion,
+    authMode,
+    collector: config.collectorUrl,
+    subscription: config.websocketUrl,
+    listeners: config.listeners,
+    intervalSeconds: config.postIntervalMs / 1000,
+  });
+
+  // Every actor handles its own failures; this outer retry is the last line, for a bug that
+  // still escapes. It restarts the pipeline (tracked events are lost) rather than the process.
+  const pipeline: Subscription = defer(() => probe$(options, { post, connect }, monotonicScheduler))
+    .pipe(
+      retry({
+        delay: (error: unknown) => {
+          metrics.pipelineRestarted();
+          logger.error('pipeline failed, restarting in 1 s', { error: String(error) });
+          return timer(1_000);
+        },
+      }),
+    )
+    .subscribe(({ state, effects }) => {
+      latest = state;
+      metrics.apply(effects);
+      for (const effect of effects) logEffect(logger, effect);
+    });
+
+  let server: HttpServer;
+  try {
+    server = await startHttpServer(config.metricsPort, config.metricsHost, {
+      '/': () => metricsReply(metrics.registry),
+      '/metrics': () => metricsReply(metrics.registry),
+      '/healthz': () => text(200, 'ok\n'),
+      '/readyz': () => readiness(latest, config, performance.now()),
+    });
+  } catch (error) {
+    pipeline.unsubscribe();
+    throw error;
+  }
+  logger.info('metrics served', { port: server.port });
+
+  const table = config.runLocal
+    ? setInterval(
+        () => latest && process.stdout.write(eventTable(latest, performance.now())),
+        TABLE_EVERY_MS,
+      )
+    : undefined;
+
+  return {
+    appId,
+    port: server.port,
+    state: () => latest,
+    async stop() {
+      stopping.abort();
+      clearInterval(table);
+      pipeline.unsubscribe();
+      await server.close();
+    },
+  };
+}
+
+async function metricsReply(
+  registry: ReturnType<typeof createMetrics>['registry'],
+): Promise<Reply> {
+  return { status: 200, type: registry.contentType, body: await registry.metrics() };
+}
+
+const text = (status: number, body: string): Reply => ({
+  status,
+  type: 'text/plain; charset=utf-8',
+  body,
+});
+
+/**
+ * Ready when at least one listener is connected and a post succeeded within the last three
+ * intervals (or the probe is younger than that): then the numbers it exports mean something.
+ */
+export function readiness(state: TrackerState | undefined, config: Config, now: number): Reply {
+  const problems: string[] = [];
+  if (!state || connectedListeners(state) === 0) problems.push('no listener connected');
+  const window = 3 * config.postIntervalMs + config.postTimeoutMs;
+  const lastOk = state?.lastPostOkAt;
+  if (now > window && (lastOk === undefined || now - lastOk > window)) {
+    problems.push(`no successful post in the last ${Math.round(window / 1000)} s`);
+  }
+  return problems.length === 0
+    ? text(200, 'ready\n')
+    : text(503, `not ready: ${problems.join('; ')}\n`);
+}
+
+function logEffect(logger: Logger, effect: Effect): void {
+  switch (effect.type) {
+    case 'post-done':
+      logger.debug('post answered', {
+        seqno: effect.seqno,
+        ok: effect.ok,
+        ms: Math.round(effect.durationMs),
+        retries: effect.retries,
+      });
+      return;
+    case 'posted':
+      return;
+    case 'post-error':
+      logger.warn('post failed', {
+        seqno: effect.seqno,
+        error: effect.error,
+        retries: effect.retries,
+      });
+      return;
+    case 'received':
+      logger.debug('event received', {
+        seqno: effect.seqno,
+        latencyMs: Math.round(effect.latencyMs),
+        listener: effect.listenerId,
+      });
+      return;
+    case 'late':
+      logger.info('event received after it was counted lost', {
+        seqno: effect.seqno,
+        latencyMs: Math.round(effect.latencyMs),
+      });
+      return;
+    case 'duplicate':
+      logger.info('duplicate event on one connection', {
+        seqno: effect.seqno,
+        listener: effect.listenerId,
+      });
+      return;
+    case 'wrong-app-id':
+      logger.debug('event of another probe', { appId: effect.appId });
+      return;
+    case 'unknown-seqno':
+      logger.debug('own event with an unknown seqno', { seqno: effect.seqno });
+      return;
+    case 'malformed':
+      logger.debug('malformed message', { reason: effect.reason, sample: effect.sample });
+      return;
+    case 'lost': {
+      const { seqnos } = effect;
+      logger.warn('events lost', {
+        count: seqnos.length,
+        first: seqnos[0],
+        last: seqnos[seqnos.length - 1],
+      });
+      return;
+    }
+    case 'purged':
+      logger.debug('events purged', { count: effect.count });
+      return;
+    case 'listener': {
+      const { listenerId: listener, status, reason, retryInMs } = effect.change;
+      if (status === 'connected') logger.info('listener connected', { listener });
+      else if (status === 'disconnected')
+        logger.warn('listener disconnected', {
+          listener,
+          reason,
+          retryInMs: Math.round(retryInMs ?? 0),
+        });
+      else logger.debug('listener connecting', { listener });
+      return;
+    }
+    case 'internal-error':
+      logger.error('internal error survived', { error: effect.error });
+      return;
+  }
+}
