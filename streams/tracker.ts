@@ -42,6 +42,10 @@ export interface TrackedEvent {
   receiptOrder?: number;
   /** Connections that delivered it; a second delivery on one of them is a duplicate. */
   receivedOn: number[];
+  /** Copies delivered on each of those connections. */
+  copies: number[];
+  /** Duplicates counted for this event: the most extra copies on any one connection. */
+  duplicates: number;
   postError?: string;
 }
 
@@ -93,6 +97,8 @@ export interface TrackerState {
   receiptCount: number;
   highestReceivedSeqno: number;
   listeners: Map<number, ListenerView>;
+  /** Recently seen foreign events (app id and seqno) and the connections that saw them. */
+  foreign: Map<string, number[]>;
   /** Clock time of the last successful post, or undefined. */
   lastPostOkAt?: number;
 }
@@ -176,6 +182,7 @@ export function createTrackerState(options: TrackerOptions): TrackerState {
     receiptCount: 0,
     highestReceivedSeqno: 0,
     listeners: new Map(),
+    foreign: new Map(),
   };
 }
 
@@ -238,7 +245,14 @@ function onPostStarted(state: TrackerState, seqno: number, now: number, effects:
     internalError(state, `post-started for seqno ${seqno}, expected ${state.nextSeqno}`, effects);
     return;
   }
-  state.events.push({ seqno, sentAt: now, state: 'posting', receivedOn: [] });
+  state.events.push({
+    seqno,
+    sentAt: now,
+    state: 'posting',
+    receivedOn: [],
+    copies: [],
+    duplicates: 0,
+  });
   state.nextSeqno += 1;
   state.postsInProgress += 1;
 }
@@ -298,6 +312,9 @@ function onReceipt(state: TrackerState, receipt: Receipt, effects: Effect[]): vo
     return;
   }
   if (frame.appId !== state.options.appId) {
+    // Every listener gets a foreign event too: count it once, like our own.
+    if (!firstSighting(state.foreign, `${frame.appId} ${frame.seqno}`, receipt.connectionId))
+      return;
     state.totals.wrongAppId += 1;
     effects.push({ type: 'wrong-app-id', appId: frame.appId.slice(0, SAMPLE_CHARS), listenerId });
     return;
@@ -308,13 +325,22 @@ function onReceipt(state: TrackerState, receipt: Receipt, effects: Effect[]): vo
     effects.push({ type: 'unknown-seqno', seqno: frame.seqno, listenerId });
     return;
   }
-  if (event.receivedOn.includes(receipt.connectionId)) {
-    state.totals.duplicates += 1;
-    effects.push({ type: 'duplicate', seqno: event.seqno, listenerId });
+  const seenOn = event.receivedOn.indexOf(receipt.connectionId);
+  if (seenOn >= 0) {
+    // A copy again on one connection is a duplicate. Counted as copies the pipeline sent
+    // too many, not per listener: with two listeners a doubled event arrives twice on each
+    // connection, and is one duplicate.
+    event.copies[seenOn] += 1;
+    if (event.copies[seenOn] - 1 > event.duplicates) {
+      event.duplicates += 1;
+      state.totals.duplicates += 1;
+      effects.push({ type: 'duplicate', seqno: event.seqno, listenerId });
+    }
     return;
   }
   const firstReceipt = event.receivedOn.length === 0;
   event.receivedOn.push(receipt.connectionId);
+  event.copies.push(1);
   if (!firstReceipt) return; // another listener got it first: expected, not a duplicate
 
   const latencyMs = receipt.receivedAt - event.sentAt;
@@ -364,6 +390,24 @@ function onListener(
   view.since = now;
   state.listeners.set(change.listenerId, view);
   effects.push({ type: 'listener', change });
+}
+
+const FOREIGN_REMEMBERED = 1024;
+
+/**
+ * True unless this key was already seen on another connection (a copy for another listener).
+ * A copy on the same connection counts again. Bounded: the oldest key is forgotten first.
+ */
+function firstSighting(seen: Map<string, number[]>, key: string, connectionId: number): boolean {
+  const connections = seen.get(key);
+  if (connections === undefined) {
+    if (seen.size >= FOREIGN_REMEMBERED) seen.delete(seen.keys().next().value as string);
+    seen.set(key, [connectionId]);
+    return true;
+  }
+  if (connections.includes(connectionId)) return true;
+  connections.push(connectionId);
+  return false;
 }
 
 /** Every posted event whose lost deadline has passed and that was not received is lost. */

@@ -79,6 +79,24 @@ describe('receipt rules', () => {
     assert.equal(state.totals.duplicates, 1);
   });
 
+  test('a doubled event seen by two listeners is one duplicate; a tripled one, two', () => {
+    const state = run([
+      [0, started(1)],
+      [0, started(2)],
+      [1, ok(1)],
+      [1, ok(2)],
+      [5, receipt(frame(1), 5, 7, 0)],
+      [5, receipt(frame(1), 5, 8, 1)],
+      [6, receipt(frame(1), 6, 8, 1)],
+      [6, receipt(frame(1), 6, 7, 0)],
+      [7, receipt(frame(2), 7, 7, 0)],
+      [7, receipt(frame(2), 7, 7, 0)],
+      [7, receipt(frame(2), 7, 7, 0)],
+    ]);
+    assert.equal(state.totals.received, 2);
+    assert.equal(state.totals.duplicates, 3);
+  });
+
   test('the same event on another connection is ignored quietly', () => {
     const state = run([
       [0, started(1)],
@@ -98,6 +116,16 @@ describe('receipt rules', () => {
     ]);
     assert.equal(state.totals.wrongAppId, 1);
     assert.equal(state.totals.received, 0);
+  });
+
+  test('a foreign event seen by two listeners counts once; memory of them is bounded', () => {
+    const state = createTrackerState(options);
+    step(state, receipt(frame(1, 'ffff0000'), 1, 7, 0), 1);
+    step(state, receipt(frame(1, 'ffff0000'), 1, 8, 1), 1);
+    assert.equal(state.totals.wrongAppId, 1);
+    for (let seqno = 2; seqno < 5000; seqno++) step(state, receipt(frame(seqno, 'ffff0000'), 2), 2);
+    assert.equal(state.totals.wrongAppId, 4999);
+    assert.ok(state.foreign.size <= 1024);
   });
 
   test('own app id with an unknown seqno is counted, not thrown', () => {

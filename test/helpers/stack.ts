@@ -1,0 +1,90 @@
+import { type Collector, type CollectorTuning, startCollector } from '../../local/collector';
+import { type Hub, startHub } from '../../local/hub';
+import { loadConfig } from '../../src/config';
+import { silentLogger } from '../../src/logger';
+import { type RunningProbe, startProbe } from '../../src/probe';
+
+export const DATASET = 'probe-test';
+export const WEBHOOK_TOKEN = 'test-webhook-token-5f3a';
+
+/** A seeded generator, so a stand-in's random choices repeat from run to run. */
+export function seeded(seed: number): () => number {
+  let s = seed >>> 0;
+  return () => {
+    s = (s * 1664525 + 1013904223) >>> 0;
+    return s / 2 ** 32;
+  };
+}
+
+export interface Stack {
+  hub: Hub;
+  collector: Collector;
+  probe: RunningProbe;
+  stop(): Promise<void>;
+}
+
+/** Hub, collector and a real probe on free loopback ports. */
+export async function startStack(
+  env: Record<string, string>,
+  tuning: Partial<CollectorTuning> = {},
+  seed = 1,
+): Promise<Stack> {
+  const hub = await startHub({ port: 0, token: WEBHOOK_TOKEN });
+  const collector = await startCollector({
+    port: 0,
+    publish: (datasetId, json) => hub.publish(datasetId, json),
+    webhookToken: WEBHOOK_TOKEN,
+    datasets: [DATASET],
+    tuning: { ADD_LATENCY_PERCENT: 0, NO_EMIT_PERCENT: 0, ...tuning },
+    random: seeded(seed),
+  });
+  const config = loadConfig({
+    PROBE_WEBHOOK_TOKEN: WEBHOOK_TOKEN,
+    PROBE_DATASET_ID: DATASET,
+    WEBSOCKET_URL: `ws://127.0.0.1:${hub.port}`,
+    EVENT_COLLECTOR_URL: `http://127.0.0.1:${collector.port}`,
+    METRICS_PORT: '0',
+    METRICS_HOST: '127.0.0.1',
+    LISTENER_STAGGER_SECONDS: '0.05',
+    ...env,
+  });
+  const probe = await startProbe(config, silentLogger);
+  return {
+    hub,
+    collector,
+    probe,
+    async stop() {
+      await probe.stop();
+      await collector.close();
+      await hub.close();
+    },
+  };
+}
+
+/** Scrapes a Prometheus text exposition into `series{labels}` → value. */
+export async function scrape(port: number, path = '/metrics'): Promise<Map<string, number>> {
+  const response = await fetch(`http://127.0.0.1:${port}${path}`);
+  const text = await response.text();
+  const values = new Map<string, number>();
+  for (const line of text.split('\n')) {
+    if (line === '' || line.startsWith('#')) continue;
+    const at = line.lastIndexOf(' ');
+    values.set(line.slice(0, at), Number(line.slice(at + 1)));
+  }
+  return values;
+}
+
+export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Polls `check` until it returns true, or fails after `timeoutMs`. */
+export async function waitFor(
+  check: () => boolean | Promise<boolean>,
+  timeoutMs = 10_000,
+  what = 'condition',
+): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await sleep(20);
+  }
+}
