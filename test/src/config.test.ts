@@ -1,0 +1,154 @@
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { join } from 'node:path';
+import { describe, test } from 'node:test';
+import { ConfigError, loadConfig } from '../../src/config';
+
+const base = {
+  PROBE_WEBHOOK_TOKEN: 'hook-secret-123',
+  PROBE_DATASET_ID: 'ds',
+  WEBSOCKET_URL: 'wss://subscribe.example/ws',
+};
+
+function problems(env: Record<string, string>): string[] {
+  try {
+    loadConfig({ ...base, ...env });
+  } catch (error) {
+    assert.ok(error instanceof ConfigError);
+    return error.problems;
+  }
+  return [];
+}
+
+describe('configuration', () => {
+  test('defaults follow the contract', () => {
+    const config = loadConfig(base);
+    assert.equal(config.postIntervalMs, 10_000);
+    assert.equal(config.postRetries, 3);
+    assert.equal(config.lostTimeoutMs, 300_000);
+    assert.equal(config.purgeTimeoutMs, 900_000);
+    assert.equal(config.cleanIntervalMs, 30_000);
+    assert.equal(config.missingGraceMs, 10_000);
+    assert.equal(config.listeners, 2);
+    assert.equal(config.metricsPort, 8000);
+    assert.equal(config.datasetVersion, '1');
+    assert.equal(config.environment, 'prod');
+    assert.equal(config.collectorUrl, 'https://api.data.oslo.systems/event-collector');
+    assert.equal(config.keycloakUrl, 'https://login.oslo.kommune.no/auth');
+    assert.equal(config.keycloakRealm, 'api-catalog');
+    assert.equal(config.runLocal, false);
+    assert.equal(config.logLevel, 'info');
+  });
+
+  test('fractions of seconds are accepted everywhere', () => {
+    const config = loadConfig({
+      ...base,
+      POST_EVENT_INTERVAL_SECONDS: '0.05',
+      MARK_EVENT_LOST_TIMEOUT_SECONDS: '1.5',
+      PURGE_EVENT_TIMEOUT_SECONDS: '2',
+      CLEAN_EVENTS_INTERVAL_SECONDS: '.25',
+      MISSING_GRACE_SECONDS: '0',
+    });
+    assert.deepEqual(
+      [config.postIntervalMs, config.lostTimeoutMs, config.purgeTimeoutMs, config.cleanIntervalMs, config.missingGraceMs],
+      [50, 1_500, 2_000, 250, 0],
+    );
+  });
+
+  test('dev environment, overrides and local services', () => {
+    const dev = loadConfig({ ...base, OKDATA_ENVIRONMENT: 'dev' });
+    assert.equal(dev.collectorUrl, 'https://api.data-dev.oslo.systems/event-collector');
+    assert.equal(dev.keycloakUrl, 'https://login-test.oslo.kommune.no/auth');
+    const overridden = loadConfig({
+      ...base,
+      EVENT_COLLECTOR_URL: 'http://collector.local:9000/',
+      KEYCLOAK_SERVER_URL: 'http://kc.local/auth',
+      KEYCLOAK_REALM: 'other',
+    });
+    assert.equal(overridden.collectorUrl, 'http://collector.local:9000');
+    assert.equal(overridden.keycloakUrl, 'http://kc.local/auth');
+    assert.equal(overridden.keycloakRealm, 'other');
+    const local = loadConfig({ PROBE_WEBHOOK_TOKEN: 't0k3n', PROBE_DATASET_ID: 'ds', LOCAL_SERVICES_ONLY: 'true' });
+    assert.equal(local.collectorUrl, 'http://localhost:8081');
+    assert.equal(local.websocketUrl, 'ws://localhost:8765');
+  });
+
+  test('every bad value is refused with one line naming the variable and the expected form', () => {
+    const cases: Array<[Record<string, string>, RegExp]> = [
+      [{ POST_EVENT_INTERVAL_SECONDS: 'abc' }, /^POST_EVENT_INTERVAL_SECONDS: expected a number of seconds > 0.*got "abc"$/],
+      [{ POST_EVENT_INTERVAL_SECONDS: '0' }, /^POST_EVENT_INTERVAL_SECONDS: expected a number of seconds > 0/],
+      [{ POST_EVENT_INTERVAL_SECONDS: '-1' }, /^POST_EVENT_INTERVAL_SECONDS: expected/],
+      [{ POST_EVENT_INTERVAL_SECONDS: 'NaN' }, /^POST_EVENT_INTERVAL_SECONDS: expected/],
+      [{ POST_EVENT_INTERVAL_SECONDS: 'Infinity' }, /^POST_EVENT_INTERVAL_SECONDS: expected/],
+      [{ POST_EVENT_RETRIES: '2.5' }, /^POST_EVENT_RETRIES: expected a whole number/],
+      [{ POST_EVENT_RETRIES: '11' }, /^POST_EVENT_RETRIES: expected a whole number from 0 to 10, got 11$/],
+      [{ METRICS_PORT: '91x' }, /^METRICS_PORT: expected a whole number.*got "91x"$/],
+      [{ METRICS_PORT: '70000' }, /^METRICS_PORT: expected a port from 0 to 65535/],
+      [{ RUN_LOCAL: 'maybe' }, /^RUN_LOCAL: expected true or false, got "maybe"$/],
+      [{ LOCAL_SERVICES_ONLY: 'yes please' }, /^LOCAL_SERVICES_ONLY: expected true or false/],
+      [{ OKDATA_ENVIRONMENT: 'staging' }, /^OKDATA_ENVIRONMENT: must be one of the possible values: \["dev","prod"\], got "staging"$/],
+      [{ PURGE_EVENT_TIMEOUT_SECONDS: '10' }, /^PURGE_EVENT_TIMEOUT_SECONDS: expected at least MARK_EVENT_LOST_TIMEOUT_SECONDS \(300\), got 10$/],
+      [{ WEBSOCKET_URL: 'http://x' }, /^WEBSOCKET_URL: expected a ws:\/\/ or wss:\/\/ URL/],
+      [{ WEBSOCKET_URL: 'not a url' }, /^WEBSOCKET_URL: expected an absolute URL/],
+      [{ EVENT_COLLECTOR_URL: '/relative' }, /^EVENT_COLLECTOR_URL: expected an absolute URL/],
+      [{ WEBSOCKET_LISTENERS: '0' }, /^WEBSOCKET_LISTENERS: expected a whole number from 1 to 16, got 0$/],
+      [{ PROBE_DATASET_ID: '' }, /^PROBE_DATASET_ID: is required/],
+      [{ OKDATA_CLIENT_ID: 'client' }, /^OKDATA_CLIENT_ID and OKDATA_CLIENT_SECRET: expected both/],
+      [{ LATENCY_BUCKETS_SECONDS: '1,0.5' }, /^LATENCY_BUCKETS_SECONDS: expected increasing positive seconds/],
+      [{ LOG_LEVEL: 'loud' }, /^LOG_LEVEL: must be one of/],
+    ];
+    for (const [env, line] of cases) {
+      const found = problems(env);
+      assert.equal(found.length, 1, `${JSON.stringify(env)} → ${JSON.stringify(found)}`);
+      assert.match(found[0], line);
+    }
+  });
+
+  test('required values are named when missing', () => {
+    const found = (() => {
+      try {
+        loadConfig({});
+      } catch (error) {
+        return (error as ConfigError).problems;
+      }
+      return [];
+    })();
+    assert.ok(found.some((line) => line.startsWith('PROBE_WEBHOOK_TOKEN: is required')));
+    assert.ok(found.some((line) => line.startsWith('PROBE_DATASET_ID: is required')));
+  });
+
+  test('a secret is never echoed in a config error', () => {
+    const secret = 'super-secret-client-value';
+    const found = problems({ OKDATA_CLIENT_SECRET: secret, PROBE_WEBHOOK_TOKEN: 'tok-secret-2' });
+    assert.ok(found.length > 0);
+    for (const line of found) {
+      assert.ok(!line.includes(secret) && !line.includes('tok-secret-2'), line);
+    }
+  });
+});
+
+describe('the program refuses bad configuration before it starts', () => {
+  const main = join(__dirname, '..', '..', 'src', 'main.js');
+  const run = (env: Record<string, string>, args: string[] = []) =>
+    spawnSync(process.execPath, [main, ...args], { env: { PATH: process.env.PATH ?? '', ...env }, encoding: 'utf8', timeout: 20_000 });
+
+  test('one line per problem on stderr, exit code 2, no stack trace', () => {
+    const result = run({ ...base, POST_EVENT_INTERVAL_SECONDS: 'soon' });
+    assert.equal(result.status, 2);
+    assert.equal(result.stdout, '');
+    assert.equal(
+      result.stderr,
+      'config error: POST_EVENT_INTERVAL_SECONDS: expected a number of seconds > 0, such as 10 or 0.5, got "soon"\n',
+    );
+  });
+
+  test('--check-config validates and exits', () => {
+    const ok = run(base, ['--check-config']);
+    assert.equal(ok.status, 0);
+    assert.equal(ok.stdout, 'config ok\n');
+    const bad = run({ ...base, METRICS_PORT: '-1' }, ['--check-config']);
+    assert.equal(bad.status, 2);
+    assert.match(bad.stderr, /^config error: METRICS_PORT: /);
+    assert.ok(!bad.stderr.includes('    at '));
+  });
+});
