@@ -27,7 +27,7 @@ const MAX_RESPONSE_BYTES = 64 * 1024;
 /**
  * The poster adapter: one call posts `{app_id, seqno, time_sent}` with axios, retrying with
  * axios-retry on network errors, timeouts, 429 and 5xx (exponential, jittered, honouring
- * Retry-After up to a cap), and once on a 401 in bearer mode after renewing the token. Each
+ * Retry-After up to a cap), and once more on a 401 in bearer mode after renewing the token. Each
  * attempt has its own timeout, on the response and on the whole exchange.
  */
 export function createPoster(options: PosterOptions): PostFn {
@@ -54,7 +54,7 @@ export function createPoster(options: PosterOptions): PostFn {
   axiosRetry(http, {
     retries: options.retries,
     shouldResetTimeout: true,
-    retryCondition: (error) => shouldRetry(error, options.stop, tokens),
+    retryCondition: (error) => shouldRetry(error, options.stop),
     retryDelay: (retry, error) =>
       Math.min(options.retryMaxDelayMs, exponentialDelay(retry, error, 200)),
     onRetry: (retry, error) => options.onRetry?.(retry, describePostError(error)),
@@ -77,14 +77,29 @@ async function send(
   options: PosterOptions,
   body: { app_id: string; seqno: number; time_sent: string },
 ): Promise<PostReport> {
-  try {
-    const response = await http.post(path, body, {
-      params: options.tokens ? undefined : { token: options.webhookToken },
-    });
-    return { retries: response.config['axios-retry']?.retryCount ?? 0 };
-  } catch (error) {
-    const retries = isAxiosError(error) ? (error.config?.['axios-retry']?.retryCount ?? 0) : 0;
-    throw Object.assign(new Error(describePostError(error)), { retries });
+  const params = options.tokens ? undefined : { token: options.webhookToken };
+  let renewed = 0;
+  for (;;) {
+    try {
+      const response = await http.post(path, body, { params });
+      return { retries: renewed + (response.config['axios-retry']?.retryCount ?? 0) };
+    } catch (error) {
+      const retries =
+        renewed + (isAxiosError(error) ? (error.config?.['axios-retry']?.retryCount ?? 0) : 0);
+      // A 401 in bearer mode: the token may have been revoked or have expired early. Renew it
+      // and try once more, whatever POST_EVENT_RETRIES says.
+      if (
+        options.tokens &&
+        renewed === 0 &&
+        isAxiosError(error) &&
+        error.response?.status === 401
+      ) {
+        options.tokens.invalidate();
+        renewed = 1;
+        continue;
+      }
+      throw Object.assign(new Error(describePostError(error)), { retries });
+    }
   }
 }
 

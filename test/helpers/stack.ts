@@ -1,11 +1,14 @@
 import { type Collector, type CollectorTuning, startCollector } from '../../local/collector';
 import { type Hub, startHub } from '../../local/hub';
+import { startTokenServer, type TokenServer } from '../../local/tokenServer';
 import { loadConfig } from '../../src/config';
-import { silentLogger } from '../../src/logger';
+import { type Logger, silentLogger } from '../../src/logger';
 import { type RunningProbe, startProbe } from '../../src/probe';
 
 export const DATASET = 'probe-test';
 export const WEBHOOK_TOKEN = 'test-webhook-token-5f3a';
+export const CLIENT_ID = 'probe-client';
+export const CLIENT_SECRET = 'test-client-secret-e81d';
 
 /** A seeded generator, so a stand-in's random choices repeat from run to run. */
 export function seeded(seed: number): () => number {
@@ -19,6 +22,7 @@ export function seeded(seed: number): () => number {
 export interface Stack {
   hub: Hub;
   collector: Collector;
+  tokens?: TokenServer;
   probe: RunningProbe;
   stop(): Promise<void>;
 }
@@ -28,12 +32,22 @@ export async function startStack(
   env: Record<string, string>,
   tuning: Partial<CollectorTuning> = {},
   seed = 1,
+  { bearer = false, logger = silentLogger as Logger } = {},
 ): Promise<Stack> {
   const hub = await startHub({ port: 0, token: WEBHOOK_TOKEN });
+  const tokens = bearer
+    ? await startTokenServer({
+        port: 0,
+        clientId: CLIENT_ID,
+        clientSecret: CLIENT_SECRET,
+        expiresInSeconds: 2,
+      })
+    : undefined;
   const collector = await startCollector({
     port: 0,
     publish: (datasetId, json) => hub.publish(datasetId, json),
     webhookToken: WEBHOOK_TOKEN,
+    acceptBearer: tokens ? (token) => tokens.isValid(token) : undefined,
     datasets: [DATASET],
     tuning: { ADD_LATENCY_PERCENT: 0, NO_EMIT_PERCENT: 0, ...tuning },
     random: seeded(seed),
@@ -46,17 +60,26 @@ export async function startStack(
     METRICS_PORT: '0',
     METRICS_HOST: '127.0.0.1',
     LISTENER_STAGGER_SECONDS: '0.05',
+    ...(tokens
+      ? {
+          OKDATA_CLIENT_ID: CLIENT_ID,
+          OKDATA_CLIENT_SECRET: CLIENT_SECRET,
+          KEYCLOAK_SERVER_URL: `http://127.0.0.1:${tokens.port}`,
+        }
+      : {}),
     ...env,
   });
-  const probe = await startProbe(config, silentLogger);
+  const probe = await startProbe(config, logger);
   return {
     hub,
     collector,
+    tokens,
     probe,
     async stop() {
       await probe.stop();
       await collector.close();
       await hub.close();
+      await tokens?.close();
     },
   };
 }

@@ -50,7 +50,13 @@ describe('configuration', () => {
       MISSING_GRACE_SECONDS: '0',
     });
     assert.deepEqual(
-      [config.postIntervalMs, config.lostTimeoutMs, config.purgeTimeoutMs, config.cleanIntervalMs, config.missingGraceMs],
+      [
+        config.postIntervalMs,
+        config.lostTimeoutMs,
+        config.purgeTimeoutMs,
+        config.cleanIntervalMs,
+        config.missingGraceMs,
+      ],
       [50, 1_500, 2_000, 250, 0],
     );
   });
@@ -68,33 +74,58 @@ describe('configuration', () => {
     assert.equal(overridden.collectorUrl, 'http://collector.local:9000');
     assert.equal(overridden.keycloakUrl, 'http://kc.local/auth');
     assert.equal(overridden.keycloakRealm, 'other');
-    const local = loadConfig({ PROBE_WEBHOOK_TOKEN: 't0k3n', PROBE_DATASET_ID: 'ds', LOCAL_SERVICES_ONLY: 'true' });
+    const local = loadConfig({
+      PROBE_WEBHOOK_TOKEN: 't0k3n',
+      PROBE_DATASET_ID: 'ds',
+      LOCAL_SERVICES_ONLY: 'true',
+    });
     assert.equal(local.collectorUrl, 'http://localhost:8081');
     assert.equal(local.websocketUrl, 'ws://localhost:8765');
   });
 
   test('every bad value is refused with one line naming the variable and the expected form', () => {
     const cases: Array<[Record<string, string>, RegExp]> = [
-      [{ POST_EVENT_INTERVAL_SECONDS: 'abc' }, /^POST_EVENT_INTERVAL_SECONDS: expected a number of seconds > 0.*got "abc"$/],
-      [{ POST_EVENT_INTERVAL_SECONDS: '0' }, /^POST_EVENT_INTERVAL_SECONDS: expected a number of seconds > 0/],
+      [
+        { POST_EVENT_INTERVAL_SECONDS: 'abc' },
+        /^POST_EVENT_INTERVAL_SECONDS: expected a number of seconds > 0.*got "abc"$/,
+      ],
+      [
+        { POST_EVENT_INTERVAL_SECONDS: '0' },
+        /^POST_EVENT_INTERVAL_SECONDS: expected a number of seconds > 0/,
+      ],
       [{ POST_EVENT_INTERVAL_SECONDS: '-1' }, /^POST_EVENT_INTERVAL_SECONDS: expected/],
       [{ POST_EVENT_INTERVAL_SECONDS: 'NaN' }, /^POST_EVENT_INTERVAL_SECONDS: expected/],
       [{ POST_EVENT_INTERVAL_SECONDS: 'Infinity' }, /^POST_EVENT_INTERVAL_SECONDS: expected/],
       [{ POST_EVENT_RETRIES: '2.5' }, /^POST_EVENT_RETRIES: expected a whole number/],
-      [{ POST_EVENT_RETRIES: '11' }, /^POST_EVENT_RETRIES: expected a whole number from 0 to 10, got 11$/],
+      [
+        { POST_EVENT_RETRIES: '11' },
+        /^POST_EVENT_RETRIES: expected a whole number from 0 to 10, got 11$/,
+      ],
       [{ METRICS_PORT: '91x' }, /^METRICS_PORT: expected a whole number.*got "91x"$/],
       [{ METRICS_PORT: '70000' }, /^METRICS_PORT: expected a port from 0 to 65535/],
       [{ RUN_LOCAL: 'maybe' }, /^RUN_LOCAL: expected true or false, got "maybe"$/],
       [{ LOCAL_SERVICES_ONLY: 'yes please' }, /^LOCAL_SERVICES_ONLY: expected true or false/],
-      [{ OKDATA_ENVIRONMENT: 'staging' }, /^OKDATA_ENVIRONMENT: must be one of the possible values: \["dev","prod"\], got "staging"$/],
-      [{ PURGE_EVENT_TIMEOUT_SECONDS: '10' }, /^PURGE_EVENT_TIMEOUT_SECONDS: expected at least MARK_EVENT_LOST_TIMEOUT_SECONDS \(300\), got 10$/],
+      [
+        { OKDATA_ENVIRONMENT: 'staging' },
+        /^OKDATA_ENVIRONMENT: must be one of the possible values: \["dev","prod"\], got "staging"$/,
+      ],
+      [
+        { PURGE_EVENT_TIMEOUT_SECONDS: '10' },
+        /^PURGE_EVENT_TIMEOUT_SECONDS: expected at least MARK_EVENT_LOST_TIMEOUT_SECONDS \(300\), got 10$/,
+      ],
       [{ WEBSOCKET_URL: 'http://x' }, /^WEBSOCKET_URL: expected a ws:\/\/ or wss:\/\/ URL/],
       [{ WEBSOCKET_URL: 'not a url' }, /^WEBSOCKET_URL: expected an absolute URL/],
       [{ EVENT_COLLECTOR_URL: '/relative' }, /^EVENT_COLLECTOR_URL: expected an absolute URL/],
-      [{ WEBSOCKET_LISTENERS: '0' }, /^WEBSOCKET_LISTENERS: expected a whole number from 1 to 16, got 0$/],
+      [
+        { WEBSOCKET_LISTENERS: '0' },
+        /^WEBSOCKET_LISTENERS: expected a whole number from 1 to 16, got 0$/,
+      ],
       [{ PROBE_DATASET_ID: '' }, /^PROBE_DATASET_ID: is required/],
       [{ OKDATA_CLIENT_ID: 'client' }, /^OKDATA_CLIENT_ID and OKDATA_CLIENT_SECRET: expected both/],
-      [{ LATENCY_BUCKETS_SECONDS: '1,0.5' }, /^LATENCY_BUCKETS_SECONDS: expected increasing positive seconds/],
+      [
+        { LATENCY_BUCKETS_SECONDS: '1,0.5' },
+        /^LATENCY_BUCKETS_SECONDS: expected increasing positive seconds/,
+      ],
       [{ LOG_LEVEL: 'loud' }, /^LOG_LEVEL: must be one of/],
     ];
     for (const [env, line] of cases) {
@@ -130,7 +161,11 @@ describe('configuration', () => {
 describe('the program refuses bad configuration before it starts', () => {
   const main = join(__dirname, '..', '..', 'src', 'main.js');
   const run = (env: Record<string, string>, args: string[] = []) =>
-    spawnSync(process.execPath, [main, ...args], { env: { PATH: process.env.PATH ?? '', ...env }, encoding: 'utf8', timeout: 20_000 });
+    spawnSync(process.execPath, [main, ...args], {
+      env: { PATH: process.env.PATH ?? '', ...env },
+      encoding: 'utf8',
+      timeout: 20_000,
+    });
 
   test('one line per problem on stderr, exit code 2, no stack trace', () => {
     const result = run({ ...base, POST_EVENT_INTERVAL_SECONDS: 'soon' });

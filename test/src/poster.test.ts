@@ -1,0 +1,299 @@
+import assert from 'node:assert/strict';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { after, describe, test } from 'node:test';
+import { firstValueFrom } from 'rxjs';
+import { startCollector } from '../../local/collector';
+import { startTokenServer } from '../../local/tokenServer';
+import { clientCredentials } from '../../src/auth';
+import { createPoster, type PosterOptions } from '../../src/poster';
+
+const TOKEN = 'hook-token-9c1e';
+
+interface Seen {
+  method: string;
+  url: string;
+  authorization?: string;
+  body: string;
+  at: number;
+}
+
+/** A real HTTP server whose n-th answer is `answers(n)`; `hang` never answers. */
+async function server(
+  answer: (n: number, seen: Seen) => [number, string, Record<string, string>?] | 'hang',
+) {
+  const seen: Seen[] = [];
+  const open = new Set<ServerResponse>();
+  const http = createServer((request: IncomingMessage, response) => {
+    let body = '';
+    request.on('data', (chunk) => {
+      body += chunk;
+    });
+    request.on('end', () => {
+      const entry = {
+        method: request.method ?? '',
+        url: request.url ?? '',
+        authorization: request.headers.authorization,
+        body,
+        at: Date.now(),
+      };
+      seen.push(entry);
+      const reply = answer(seen.length, entry);
+      if (reply === 'hang') {
+        open.add(response);
+        return;
+      }
+      const [status, text, headers = {}] = reply;
+      response.writeHead(status, { 'Content-Type': 'application/json', ...headers }).end(text);
+    });
+  });
+  await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', resolve));
+  return {
+    url: `http://127.0.0.1:${(http.address() as AddressInfo).port}`,
+    seen,
+    close: () =>
+      new Promise<void>((resolve) => {
+        for (const r of open) r.destroy();
+        http.close(() => resolve());
+        http.closeAllConnections();
+      }),
+  };
+}
+
+const OK: [number, string] = [200, '{"message":"Ok"}'];
+
+function poster(url: string, extra: Partial<PosterOptions> = {}) {
+  return createPoster({
+    collectorUrl: url,
+    datasetId: 'my-dataset',
+    datasetVersion: '2',
+    appId: 'a1b2c3d4',
+    webhookToken: TOKEN,
+    retries: 3,
+    attemptTimeoutMs: 1_000,
+    retryMaxDelayMs: 50,
+    ...extra,
+  });
+}
+
+async function attempt(post: ReturnType<typeof createPoster>, seqno: number) {
+  try {
+    return { ok: true as const, ...(await firstValueFrom(post(seqno))) };
+  } catch (error) {
+    return {
+      ok: false as const,
+      error: (error as Error).message,
+      retries: (error as { retries: number }).retries,
+    };
+  }
+}
+
+describe('webhook posting', () => {
+  test('posts exactly {app_id, seqno, time_sent} to /webhook/event/{dataset}/{version}?token=…', async () => {
+    const collector = await startCollector({
+      port: 0,
+      publish: () => undefined,
+      webhookToken: TOKEN,
+      datasets: ['my-dataset'],
+    });
+    after(() => collector.close());
+    const before = Date.now();
+    const result = await attempt(poster(`http://127.0.0.1:${collector.port}`), 7);
+    assert.deepEqual(result, { ok: true, retries: 0 });
+    const [request] = collector.stats.requests;
+    assert.equal(request.path, '/webhook/event/my-dataset/2');
+    assert.equal(request.auth, 'webhook');
+    assert.equal(request.token, TOKEN);
+    const body = JSON.parse(request.body);
+    assert.deepEqual(Object.keys(body), ['app_id', 'seqno', 'time_sent']);
+    assert.equal(body.app_id, 'a1b2c3d4');
+    assert.equal(body.seqno, 7);
+    assert.match(body.time_sent, /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
+    assert.ok(Date.parse(body.time_sent) >= before - 5);
+  });
+
+  test('answers of the real collector: 403 and 404 are not retried', async () => {
+    const collector = await startCollector({
+      port: 0,
+      publish: () => undefined,
+      webhookToken: TOKEN,
+      datasets: ['other'],
+    });
+    after(() => collector.close());
+    const url = `http://127.0.0.1:${collector.port}`;
+    assert.deepEqual(await attempt(poster(url), 1), { ok: false, error: 'HTTP 404', retries: 0 });
+    assert.deepEqual(await attempt(poster(url, { webhookToken: 'wrong' }), 1), {
+      ok: false,
+      error: 'HTTP 403',
+      retries: 0,
+    });
+    assert.equal(collector.stats.requests.length, 2);
+  });
+});
+
+describe('retries', () => {
+  test('two 503s then success is a success after 2 retries', async () => {
+    const stub = await server((n) => (n <= 2 ? [503, '{}'] : OK));
+    after(() => stub.close());
+    assert.deepEqual(await attempt(poster(stub.url), 1), { ok: true, retries: 2 });
+    assert.equal(stub.seen.length, 3);
+  });
+
+  test('persistent 500s fail after exactly POST_EVENT_RETRIES retries', async () => {
+    for (const retries of [0, 2, 3]) {
+      const stub = await server(() => [500, '{"failedElements":[]}']);
+      const result = await attempt(poster(stub.url, { retries }), 1);
+      await stub.close();
+      assert.deepEqual(result, { ok: false, error: 'HTTP 500', retries });
+      assert.equal(stub.seen.length, retries + 1);
+    }
+  });
+
+  test('400 is not retried; 429 is, honouring Retry-After', async () => {
+    const bad = await server(() => [400, '{"message":"Bad request"}']);
+    after(() => bad.close());
+    assert.deepEqual(await attempt(poster(bad.url), 1), {
+      ok: false,
+      error: 'HTTP 400',
+      retries: 0,
+    });
+    assert.equal(bad.seen.length, 1);
+
+    const busy = await server((n) => (n === 1 ? [429, '{}', { 'Retry-After': '1' }] : OK));
+    after(() => busy.close());
+    const result = await attempt(poster(busy.url, { retryMaxDelayMs: 5_000 }), 1);
+    assert.deepEqual(result, { ok: true, retries: 1 });
+    const waited = busy.seen[1].at - busy.seen[0].at;
+    assert.ok(waited >= 950, `waited ${waited} ms after Retry-After: 1`);
+  });
+
+  test('a hanging collector times out each attempt, and the failure says timeout', async () => {
+    const stub = await server(() => 'hang');
+    after(() => stub.close());
+    const result = await attempt(poster(stub.url, { attemptTimeoutMs: 150, retries: 1 }), 1);
+    assert.deepEqual(result, { ok: false, error: 'timeout', retries: 1 });
+    assert.equal(stub.seen.length, 2);
+  });
+
+  test('a connection refused is retried and reported without the URL or token', async () => {
+    const stub = await server(() => OK);
+    await stub.close();
+    const result = await attempt(poster(stub.url, { retries: 1 }), 1);
+    assert.deepEqual(result, { ok: false, error: 'ECONNREFUSED', retries: 1 });
+  });
+
+  test('an answer larger than the cap is an error, not buffered', async () => {
+    const stub = await server(() => [200, JSON.stringify({ message: 'x'.repeat(200_000) })]);
+    after(() => stub.close());
+    const result = await attempt(poster(stub.url, { retries: 0 }), 1);
+    assert.equal(result.ok, false);
+  });
+});
+
+describe('bearer posting with client credentials', () => {
+  test('a token from the grant is reused across posts and renewed before expiry; no post fails', async () => {
+    const tokens = await startTokenServer({
+      port: 0,
+      clientId: 'probe',
+      clientSecret: 'client-secret-77',
+      expiresInSeconds: 1,
+    });
+    const collector = await startCollector({
+      port: 0,
+      publish: () => undefined,
+      acceptBearer: (t) => tokens.isValid(t),
+    });
+    after(() => Promise.all([tokens.close(), collector.close()]));
+    const source = clientCredentials({
+      keycloakUrl: `http://127.0.0.1:${tokens.port}`,
+      realm: 'api-catalog',
+      clientId: 'probe',
+      clientSecret: 'client-secret-77',
+      timeoutMs: 1_000,
+    });
+    const post = poster(`http://127.0.0.1:${collector.port}`, { tokens: source, retries: 0 });
+    const results = [];
+    for (let seqno = 1; seqno <= 25; seqno++) {
+      results.push(await attempt(post, seqno));
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    assert.ok(
+      results.every((r) => r.ok && r.retries === 0),
+      JSON.stringify(results.filter((r) => !r.ok)),
+    );
+    const requests = collector.stats.requests;
+    assert.ok(requests.every((r) => r.path === '/event/my-dataset/2' && r.auth === 'bearer'));
+    assert.ok(requests.every((r) => r.token !== undefined && tokens.issued.includes(r.token)));
+    // 2.5 s of posting with 1 s tokens renewed at 80 % of their life: 3 or 4 tokens, not 25.
+    assert.ok(
+      tokens.issued.length >= 3 && tokens.issued.length <= 4,
+      `${tokens.issued.length} tokens`,
+    );
+  });
+
+  test('a 401 renews the token and retries once', async () => {
+    const tokens = await startTokenServer({
+      port: 0,
+      clientId: 'probe',
+      clientSecret: 's3cr3t-abc',
+      expiresInSeconds: 300,
+    });
+    const collector = await startCollector({
+      port: 0,
+      publish: () => undefined,
+      acceptBearer: (t) => tokens.isValid(t),
+    });
+    after(() => Promise.all([tokens.close(), collector.close()]));
+    const source = clientCredentials({
+      keycloakUrl: `http://127.0.0.1:${tokens.port}`,
+      realm: 'r',
+      clientId: 'probe',
+      clientSecret: 's3cr3t-abc',
+      timeoutMs: 1_000,
+    });
+    const post = poster(`http://127.0.0.1:${collector.port}`, { tokens: source, retries: 0 });
+    assert.deepEqual(await attempt(post, 1), { ok: true, retries: 0 });
+    tokens.revokeAll();
+    assert.deepEqual(await attempt(post, 2), { ok: true, retries: 1 });
+    assert.equal(tokens.issued.length, 2);
+  });
+
+  test('a failing token server fails posts fast, is retried with backoff, and recovers', async () => {
+    const tokens = await startTokenServer({
+      port: 0,
+      clientId: 'probe',
+      clientSecret: 'pw-4242',
+      failWith: 500,
+    });
+    const collector = await startCollector({
+      port: 0,
+      publish: () => undefined,
+      acceptBearer: (t) => tokens.isValid(t),
+    });
+    after(() => Promise.all([tokens.close(), collector.close()]));
+    const requests: string[] = [];
+    let now = 0;
+    const source = clientCredentials({
+      keycloakUrl: `http://127.0.0.1:${tokens.port}`,
+      realm: 'r',
+      clientId: 'probe',
+      clientSecret: 'pw-4242',
+      timeoutMs: 1_000,
+      now: () => now,
+      onRequest: (result, detail) => requests.push(`${result} ${detail}`),
+    });
+    const post = poster(`http://127.0.0.1:${collector.port}`, { tokens: source, retries: 0 });
+    const first = await attempt(post, 1);
+    assert.equal(first.ok, false);
+    assert.match(first.ok ? '' : first.error, /token request failed: HTTP 500/);
+    // Within the backoff the token server is not asked again.
+    const second = await attempt(post, 2);
+    assert.match(second.ok ? '' : second.error, /waiting to retry/);
+    assert.deepEqual(requests, ['error HTTP 500']);
+    tokens.setFailure(null);
+    now += 60_000;
+    assert.deepEqual(await attempt(post, 3), { ok: true, retries: 0 });
+    assert.equal(requests.length, 2);
+    assert.equal(collector.stats.requests.length, 1);
+  });
+});
