@@ -32,6 +32,8 @@ export interface Hub {
   sendRaw(datasetId: string, data: string | Buffer): void;
   /** Closes every open connection with this code, as a gateway restart would. */
   closeAll(code?: number): void;
+  /** Closes the oldest open connection of the dataset (1006 drops it without a close frame). */
+  closeOldest(datasetId: string, code?: number): void;
   subscribers(datasetId: string): number;
   close(): Promise<void>;
 }
@@ -130,6 +132,12 @@ export async function startHub(options: HubOptions): Promise<Hub> {
     (ws as WebSocket & { markActive?: () => void }).markActive?.();
   }
 
+  function end(ws: WebSocket, code: number): void {
+    stats.closedByHub += 1;
+    if (code === 1006) ws.terminate();
+    else ws.close(code, 'Going away');
+  }
+
   await new Promise<void>((resolve) =>
     server.listen(options.port, options.host ?? '127.0.0.1', resolve),
   );
@@ -141,13 +149,11 @@ export async function startHub(options: HubOptions): Promise<Hub> {
       for (const ws of byDataset.get(datasetId) ?? []) send(ws, data);
     },
     closeAll(code = 1001) {
-      for (const set of byDataset.values()) {
-        for (const ws of set) {
-          stats.closedByHub += 1;
-          if (code === 1006) ws.terminate();
-          else ws.close(code, 'Going away');
-        }
-      }
+      for (const set of byDataset.values()) for (const ws of set) end(ws, code);
+    },
+    closeOldest(datasetId, code = 1001) {
+      const oldest = byDataset.get(datasetId)?.values().next().value;
+      if (oldest) end(oldest, code);
     },
     subscribers: (datasetId) => byDataset.get(datasetId)?.size ?? 0,
     close: () =>

@@ -399,8 +399,8 @@ function crossCheck(raw: Raw): string[] {
     `RECONNECT_MAX_SECONDS: expected at least RECONNECT_MIN_SECONDS (${raw.RECONNECT_MIN_SECONDS}), got ${raw.RECONNECT_MAX_SECONDS}`,
   );
   need(
-    raw.WEBSOCKET_MAX_CONNECTION_SECONDS >= 60,
-    `WEBSOCKET_MAX_CONNECTION_SECONDS: expected at least 60 seconds, got ${raw.WEBSOCKET_MAX_CONNECTION_SECONDS}`,
+    raw.WEBSOCKET_MAX_CONNECTION_SECONDS >= 1,
+    `WEBSOCKET_MAX_CONNECTION_SECONDS: expected at least 1 second, got ${raw.WEBSOCKET_MAX_CONNECTION_SECONDS}`,
   );
   if (!raw.LOCAL_SERVICES_ONLY) {
     need(

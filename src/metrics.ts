@@ -101,6 +101,11 @@ export function createMetrics(options: MetricsOptions): ProbeMetrics {
     'Subscription connections that ended and are being reopened, by listener and cause.',
     ['listener', 'cause'],
   );
+  const rotations = counter(
+    'probe_listener_rotations_total',
+    'Subscription connections replaced make-before-break before the gateway cuts them.',
+    ['listener'],
+  );
   const tokenRequests = counter(
     'probe_token_requests_total',
     'Access token requests to the token server, by result.',
@@ -205,6 +210,9 @@ export function createMetrics(options: MetricsOptions): ProbeMetrics {
         lost.inc(effect.seqnos.length);
         return;
       case 'listener':
+        if (effect.change.status === 'connected' && effect.change.reason === 'rotated') {
+          rotations.labels(String(effect.change.listenerId)).inc();
+        }
         if (effect.change.status === 'disconnected') {
           disconnects.labels(String(effect.change.listenerId), causeOf(effect.change.reason)).inc();
         }
@@ -234,7 +242,7 @@ export function causeOf(reason = ''): string {
   if (status) return `refused_${status[1]}`;
   if (/code 1000\b/.test(reason)) return 'closed_normal';
   if (/code 1001\b/.test(reason)) return 'closed_going_away';
-  if (/code 1009\b/.test(reason)) return 'frame_too_large';
+  if (/code 1009\b|Max payload size exceeded/.test(reason)) return 'frame_too_large';
   if (/code 1006\b/.test(reason)) return 'dropped';
   if (/code \d+/.test(reason)) return 'closed_other';
   if (/rotat/.test(reason)) return 'rotated';
