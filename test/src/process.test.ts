@@ -1,0 +1,214 @@
+import assert from 'node:assert/strict';
+import { type ChildProcess, spawn } from 'node:child_process';
+import { join } from 'node:path';
+import { describe, test } from 'node:test';
+import { startCollector } from '../../local/collector';
+import { startHub } from '../../local/hub';
+import { startTokenServer } from '../../local/tokenServer';
+import { trackedCount } from '../../streams/tracker';
+import { DATASET, scrape, sleep, startStack, waitFor } from '../helpers/stack';
+
+const MAIN = join(__dirname, '..', '..', 'src', 'main.js');
+const WEBHOOK = 'webhook-secret-0b9d77';
+const CLIENT_SECRET = 'client-secret-4e21aa';
+
+interface Running {
+  child: ChildProcess;
+  output: () => string;
+  port: () => Promise<number>;
+  exit: Promise<{ code: number | null; at: number }>;
+}
+
+function run(env: Record<string, string>): Running {
+  const child = spawn(process.execPath, [MAIN], { env: { PATH: process.env.PATH ?? '', ...env } });
+  let output = '';
+  child.stdout?.on('data', (chunk) => {
+    output += chunk;
+  });
+  child.stderr?.on('data', (chunk) => {
+    output += chunk;
+  });
+  const exit = new Promise<{ code: number | null; at: number }>((resolve) =>
+    child.on('exit', (code) => resolve({ code, at: Date.now() })),
+  );
+  return {
+    child,
+    output: () => output,
+    exit,
+    async port() {
+      let port = 0;
+      await waitFor(
+        () => {
+          const match = /"message":"metrics served","port":(\d+)/.exec(output);
+          port = match ? Number(match[1]) : 0;
+          return port > 0;
+        },
+        10_000,
+        () => `the metrics port in the log:\n${output}`,
+      );
+      return port;
+    },
+  };
+}
+
+describe('the process', () => {
+  test('secrets appear in no log line, metric or page; SIGTERM stops it cleanly', async () => {
+    const hub = await startHub({ port: 0, token: WEBHOOK });
+    const tokens = await startTokenServer({
+      port: 0,
+      clientId: 'probe',
+      clientSecret: CLIENT_SECRET,
+      expiresInSeconds: 1,
+    });
+    const collector = await startCollector({
+      port: 0,
+      publish: (dataset, json) => hub.publish(dataset, json),
+      acceptBearer: (token) => tokens.isValid(token),
+      tuning: { ADD_LATENCY_PERCENT: 0, NO_EMIT_PERCENT: 20 },
+    });
+    const probe = run({
+      PROBE_WEBHOOK_TOKEN: WEBHOOK,
+      PROBE_DATASET_ID: DATASET,
+      WEBSOCKET_URL: `ws://127.0.0.1:${hub.port}`,
+      EVENT_COLLECTOR_URL: `http://127.0.0.1:${collector.port}`,
+      KEYCLOAK_SERVER_URL: `http://127.0.0.1:${tokens.port}`,
+      OKDATA_CLIENT_ID: 'probe',
+      OKDATA_CLIENT_SECRET: CLIENT_SECRET,
+      POST_EVENT_INTERVAL_SECONDS: '0.05',
+      MARK_EVENT_LOST_TIMEOUT_SECONDS: '0.5',
+      MISSING_GRACE_SECONDS: '0.2',
+      CLEAN_EVENTS_INTERVAL_SECONDS: '0.1',
+      RECONNECT_MIN_SECONDS: '0.05',
+      METRICS_PORT: '0',
+      METRICS_HOST: '127.0.0.1',
+      LOG_LEVEL: 'debug',
+    });
+    try {
+      const port = await probe.port();
+      // Faults that make the probe talk: a revoked token (401), failing posts, a refused and a
+      // dropped subscription, bad frames.
+      await sleep(500);
+      tokens.revokeAll();
+      collector.tuning.FAIL_PERCENT = 50;
+      hub.closeAll(1006);
+      hub.sendRaw(DATASET, `{"webhook_token":"${WEBHOOK}"}`);
+      await sleep(1_500);
+      tokens.setFailure(500);
+      tokens.revokeAll();
+      await sleep(1_200);
+      tokens.setFailure(null);
+      const pages = await Promise.all(
+        ['/', '/metrics', '/healthz', '/readyz', '/nope'].map(async (path) => {
+          const response = await fetch(`http://127.0.0.1:${port}${path}`);
+          return `${path} ${response.status}\n${await response.text()}`;
+        }),
+      );
+      const metrics = await scrape(port);
+      assert.ok((metrics.get('probe_events_received_total') ?? 0) > 10);
+      assert.ok((metrics.get('probe_event_post_errors_total') ?? 0) > 0);
+      assert.ok((metrics.get('probe_token_requests_total{result="error"}') ?? 0) > 0);
+
+      probe.child.kill('SIGTERM');
+      const signalledAt = Date.now();
+      const { code, at } = await probe.exit;
+      assert.equal(code, 0);
+      assert.ok(at - signalledAt < 5_000, `stopped after ${at - signalledAt} ms`);
+
+      const everything = [probe.output(), ...pages].join('\n');
+      const secrets = [WEBHOOK, CLIENT_SECRET, ...tokens.issued];
+      assert.ok(tokens.issued.length >= 3);
+      for (const secret of secrets) {
+        assert.ok(!everything.includes(secret), `a secret leaked: ${secret.slice(0, 4)}…`);
+      }
+      // The logs are JSON lines, and say what happened.
+      const lines = probe.output().trim().split('\n');
+      for (const line of lines) JSON.parse(line);
+      for (const message of [
+        'probe starting',
+        'listener connected',
+        'listener disconnected',
+        'post failed',
+        'events lost',
+        'access token request failed',
+        'stopped',
+      ]) {
+        assert.ok(
+          lines.some((line) => line.includes(`"message":"${message}"`)),
+          message,
+        );
+      }
+      assert.ok(lines.some((line) => line.includes('"authMode":"bearer"')));
+    } finally {
+      probe.child.kill('SIGKILL');
+      await Promise.all([hub.close(), tokens.close(), collector.close()]);
+    }
+  });
+
+  test('SIGINT stops it too, even with the subscription unreachable', async () => {
+    const probe = run({
+      PROBE_WEBHOOK_TOKEN: WEBHOOK,
+      PROBE_DATASET_ID: DATASET,
+      WEBSOCKET_URL: 'ws://127.0.0.1:9',
+      EVENT_COLLECTOR_URL: 'http://127.0.0.1:9',
+      METRICS_PORT: '0',
+      METRICS_HOST: '127.0.0.1',
+    });
+    try {
+      const port = await probe.port();
+      const health = await fetch(`http://127.0.0.1:${port}/healthz`);
+      assert.equal(health.status, 200);
+      probe.child.kill('SIGINT');
+      const { code } = await probe.exit;
+      assert.equal(code, 0);
+    } finally {
+      probe.child.kill('SIGKILL');
+    }
+  });
+});
+
+describe('memory is bounded by the purge timeout', () => {
+  test('every event lost at a high rate, and a flood of unknown and foreign receipts', async () => {
+    const stack = await startStack(
+      {
+        POST_EVENT_INTERVAL_SECONDS: '0.002',
+        MARK_EVENT_LOST_TIMEOUT_SECONDS: '0.2',
+        PURGE_EVENT_TIMEOUT_SECONDS: '0.4',
+        CLEAN_EVENTS_INTERVAL_SECONDS: '0.1',
+        MISSING_GRACE_SECONDS: '0.1',
+        WEBSOCKET_LISTENERS: '1',
+      },
+      { NO_EMIT_PERCENT: 100 },
+    );
+    try {
+      await waitFor(() => (stack.probe.state()?.totals.purged ?? 0) > 300, 10_000, 'purges');
+      const appId = stack.probe.appId;
+      let most = 0;
+      for (let round = 0; round < 10; round++) {
+        for (let i = 0; i < 2_000; i++) {
+          stack.hub.sendRaw(
+            DATASET,
+            `{"app_id":"${appId}","seqno":${10_000_000 + round * 2_000 + i}}`,
+          );
+          stack.hub.sendRaw(DATASET, `{"app_id":"other${i}","seqno":${round * 2_000 + i}}`);
+        }
+        await sleep(100);
+        const state = stack.probe.state();
+        if (state) most = Math.max(most, trackedCount(state), state.events.length - state.head);
+      }
+      const state = stack.probe.state();
+      assert.ok(state);
+      // 500 posts/s kept for 0.4 s plus one clean interval, with room for a slow loop.
+      assert.ok(most < 1_000, `${most} events held`);
+      assert.ok(
+        state.events.length <= 2 * trackedCount(state) + 1_100,
+        `${state.events.length} slots`,
+      );
+      assert.ok(state.foreign.size <= 1_024);
+      assert.ok(state.totals.unknownSeqno >= 19_000);
+      assert.ok(state.totals.lost > 300);
+      assert.equal(state.totals.received, 0);
+    } finally {
+      await stack.stop();
+    }
+  });
+});
