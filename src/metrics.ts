@@ -173,6 +173,15 @@ export function createMetrics(options: MetricsOptions): ProbeMetrics {
     )
     .set(1);
   collectDefaultMetrics({ register: registry });
+  // prom-client names these gauges `…_total`, which promtool's lint rejects; the process
+  // metrics cover what they tell.
+  for (const name of [
+    'nodejs_active_handles_total',
+    'nodejs_active_requests_total',
+    'nodejs_active_resources_total',
+  ]) {
+    registry.removeSingleMetric(name);
+  }
 
   const apply = (effect: Effect): void => {
     switch (effect.type) {

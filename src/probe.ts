@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { defer, type Subscription, timer } from 'rxjs';
 import { retry } from 'rxjs/operators';
 import { type ProbeOptions, probe$ } from '../streams/probe';
+import { statusView } from '../streams/status';
 import { connectedListeners, type Effect, type TrackerState } from '../streams/tracker';
 import { clientCredentials } from './auth';
 import { monotonicScheduler } from './clock';
@@ -11,6 +12,7 @@ import type { Logger } from './logger';
 import { createMetrics, SHARE_WINDOWS } from './metrics';
 import { createPoster } from './poster';
 import { type HttpServer, type Reply, startHttpServer } from './server';
+import { statusPage } from './statusPage';
 import { createConnect } from './subscription';
 import { VERSION } from './version';
 
@@ -127,6 +129,11 @@ export async function startProbe(config: Config, logger: Logger): Promise<Runnin
       for (const effect of effects) logEffect(logger, effect);
     });
 
+  const page = statusPage(`dataplatform-probe · ${config.datasetId} v${config.datasetVersion}`);
+  const statusOptions = {
+    configuredListeners: config.listeners,
+    postIntervalMs: config.postIntervalMs,
+  };
   let server: HttpServer;
   try {
     server = await startHttpServer(config.metricsPort, config.metricsHost, {
@@ -134,6 +141,12 @@ export async function startProbe(config: Config, logger: Logger): Promise<Runnin
       '/metrics': () => metricsReply(metrics.registry),
       '/healthz': () => text(200, 'ok\n'),
       '/readyz': () => readiness(latest, config, performance.now()),
+      '/status': () => ({ status: 200, type: 'text/html; charset=utf-8', body: page }),
+      '/status.json': () => ({
+        status: 200,
+        type: 'application/json',
+        body: latest ? JSON.stringify(statusView(latest, performance.now(), statusOptions)) : '{}',
+      }),
     });
   } catch (error) {
     pipeline.unsubscribe();

@@ -97,6 +97,8 @@ export interface TrackerState {
   receiptCount: number;
   highestReceivedSeqno: number;
   listeners: Map<number, ListenerView>;
+  /** The app id of the latest foreign event (untrusted text from the wire, truncated). */
+  lastForeignAppId?: string;
   /** Recently seen foreign events (app id and seqno) and the connections that saw them. */
   foreign: Map<string, number[]>;
   /** Clock time of the last successful post, or undefined. */
@@ -316,7 +318,8 @@ function onReceipt(state: TrackerState, receipt: Receipt, effects: Effect[]): vo
     if (!firstSighting(state.foreign, `${frame.appId} ${frame.seqno}`, receipt.connectionId))
       return;
     state.totals.wrongAppId += 1;
-    effects.push({ type: 'wrong-app-id', appId: frame.appId.slice(0, SAMPLE_CHARS), listenerId });
+    state.lastForeignAppId = frame.appId.slice(0, SAMPLE_CHARS);
+    effects.push({ type: 'wrong-app-id', appId: state.lastForeignAppId, listenerId });
     return;
   }
   const event = eventAt(state, frame.seqno);
