@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -30,6 +30,20 @@ export const DASHBOARD_QUERIES = [
   'probe_event_listeners_connected_count',
   'histogram_quantile(0.99, rate(probe_event_latency_seconds_bucket[1m]))',
 ];
+
+/** Every query of the provisioned Grafana dashboard. */
+function dashboardQueries(): string[] {
+  const file = join(__dirname, '..', '..', '..', 'local', 'grafana', 'dashboards', 'probe.json');
+  const dashboard = JSON.parse(readFileSync(file, 'utf8')) as {
+    panels: Array<{ targets: Array<{ expr: string }> }>;
+  };
+  return dashboard.panels.flatMap((panel) => panel.targets.map((target) => target.expr));
+}
+
+test('the Grafana dashboard runs every query the existing dashboards run', () => {
+  const queries = dashboardQueries();
+  for (const expr of DASHBOARD_QUERIES) assert.ok(queries.includes(expr), expr);
+});
 
 async function freePort(): Promise<number> {
   const server = createServer();
@@ -132,6 +146,10 @@ describe('the exposition in the Prometheus ecosystem', () => {
         const body = await query(expr);
         assert.equal(body.status, 'success', expr);
         assert.ok(body.data.result.length > 0, `no data for ${expr}`);
+      }
+      // The provisioned dashboard's own queries are valid PromQL against the real series.
+      for (const expr of dashboardQueries()) {
+        assert.equal((await query(expr)).status, 'success', expr);
       }
     } finally {
       server.kill('SIGTERM');
