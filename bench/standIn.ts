@@ -1,0 +1,78 @@
+import { createServer, type IncomingMessage } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { WebSocket, WebSocketServer } from 'ws';
+
+export interface BenchPipeline {
+  readonly collectorUrl: string;
+  readonly websocketUrl: string;
+  /** The hold really applied to each event, from its post's arrival to its frame's send (ms). */
+  holdOf(appId: string, seqno: number): number | undefined;
+  /** Posts accepted for an app id. */
+  accepted(appId: string): number;
+  close(): Promise<void>;
+}
+
+/**
+ * The benchmark's pipeline stand-in: answers every webhook post at once and sends the event to
+ * every subscriber of its dataset `holdMs` later, recording the hold it actually applied, so a
+ * client's own error is its latency minus that hold.
+ */
+export async function startBenchPipeline(holdMs: number): Promise<BenchPipeline> {
+  const holds = new Map<string, Map<number, number>>();
+  const subscribers = new Map<string, Set<WebSocket>>();
+  const http = createServer((request: IncomingMessage, response) => {
+    const chunks: Buffer[] = [];
+    request.on('data', (chunk: Buffer) => chunks.push(chunk));
+    request.on('end', () => {
+      const arrived = performance.now();
+      const match = /^\/webhook\/event\/([^/]+)\/[^/?]+/.exec(request.url ?? '');
+      let event: { app_id?: unknown; seqno?: unknown };
+      try {
+        event = JSON.parse(Buffer.concat(chunks).toString('utf8'));
+      } catch {
+        response.writeHead(400).end('{"message":"Bad request"}');
+        return;
+      }
+      if (!match || typeof event.app_id !== 'string' || typeof event.seqno !== 'number') {
+        response.writeHead(400).end('{"message":"Bad request"}');
+        return;
+      }
+      response.writeHead(200, { 'Content-Type': 'application/json' }).end('{"message":"Ok"}');
+      const { app_id: appId, seqno } = event;
+      const frame = JSON.stringify(event);
+      const dataset = decodeURIComponent(match[1]);
+      setTimeout(() => {
+        const byApp = holds.get(appId) ?? new Map<number, number>();
+        holds.set(appId, byApp);
+        byApp.set(seqno, performance.now() - arrived);
+        for (const ws of subscribers.get(dataset) ?? []) {
+          if (ws.readyState === WebSocket.OPEN) ws.send(frame);
+        }
+      }, holdMs);
+    });
+  });
+  http.keepAliveTimeout = 60_000;
+  const wss = new WebSocketServer({ server: http, perMessageDeflate: false });
+  wss.on('connection', (ws, request) => {
+    const dataset = new URL(request.url ?? '/', 'http://x').searchParams.get('dataset_id') ?? '';
+    const set = subscribers.get(dataset) ?? new Set();
+    subscribers.set(dataset, set);
+    set.add(ws);
+    ws.on('close', () => set.delete(ws));
+    ws.on('error', () => undefined);
+  });
+  await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', resolve));
+  const { port } = http.address() as AddressInfo;
+  return {
+    collectorUrl: `http://127.0.0.1:${port}`,
+    websocketUrl: `ws://127.0.0.1:${port}`,
+    holdOf: (appId, seqno) => holds.get(appId)?.get(seqno),
+    accepted: (appId) => holds.get(appId)?.size ?? 0,
+    close: () =>
+      new Promise<void>((resolve) => {
+        for (const ws of wss.clients) ws.terminate();
+        http.close(() => resolve());
+        http.closeAllConnections();
+      }),
+  };
+}
