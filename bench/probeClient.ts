@@ -9,28 +9,35 @@ import { benchSettings, type ClientReport, measure, sleep } from './report';
  * the benchmark's measurements around it and a report of its own per-event latencies.
  */
 async function probe(): Promise<void> {
-  const { warmupMs, measureMs } = benchSettings(process.env);
+  const { rate, warmupMs, measureMs } = benchSettings(process.env);
   const config = loadConfig(process.env);
   const logger = createLogger(config.logLevel, { secrets: [config.webhookToken] });
   const running = await startProbe(config, logger);
   const meter = measure();
   await sleep(warmupMs);
   const first = running.state()?.nextSeqno ?? 1;
+  // Latencies are read from the tracker every 200 ms, before a short purge can drop them,
+  // looking only at the last 3 s of events (with a 20 ms hold, older ones have arrived).
+  const latencyOf = new Map<number, number>();
+  const collect = () => {
+    const state = running.state();
+    if (!state) return;
+    const from = Math.max(first, state.firstSeqno, state.nextSeqno - 3 * rate);
+    for (let seqno = from; seqno < state.nextSeqno; seqno++) {
+      const event = state.events[state.head + seqno - state.firstSeqno];
+      if (event.latencyMs !== undefined) latencyOf.set(seqno, event.latencyMs);
+    }
+  };
   meter.start();
+  const collector = setInterval(collect, 200);
   await sleep(measureMs);
   const stats = meter.stop();
   const last = (running.state()?.nextSeqno ?? 1) - 1;
   await sleep(1_000); // let the window's last events arrive; posting goes on meanwhile
+  collect();
+  clearInterval(collector);
   const state = running.state();
-  const latencies: Array<[number, number]> = [];
-  if (state) {
-    for (let i = state.head; i < state.events.length; i++) {
-      const event = state.events[i];
-      if (event.seqno >= first && event.seqno <= last && event.latencyMs !== undefined) {
-        latencies.push([event.seqno, event.latencyMs]);
-      }
-    }
-  }
+  const latencies = [...latencyOf].filter(([seqno]) => seqno <= last);
   const report: ClientReport = {
     appId: running.appId,
     latencies,

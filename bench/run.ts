@@ -72,7 +72,11 @@ async function runClient(pipeline: BenchPipeline, run: Run): Promise<ClientRepor
     METRICS_PORT: '0',
     METRICS_HOST: '127.0.0.1',
   };
-  const child = fork(script, [], { env, stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
+  // BENCH_PROFILE=1 writes a V8 CPU profile of each client to test-output/profiles.
+  const execArgv = process.env.BENCH_PROFILE
+    ? ['--cpu-prof', '--cpu-prof-dir=test-output/profiles']
+    : [];
+  const child = fork(script, [], { env, execArgv, stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
   return new Promise((resolve, reject) => {
     child.once('message', (message) => resolve(message as ClientReport));
     child.once('exit', (code) =>
@@ -116,13 +120,23 @@ async function main(): Promise<void> {
   const started = Date.now();
   const pipeline = await startBenchPipeline(HOLD_MS);
   const results: Result[] = [];
-  for (const run of RUNS) {
+  // BENCH_ONLY="100/s" runs only the runs of that label (for profiling); the targets need all.
+  const only = process.env.BENCH_ONLY;
+  for (const run of RUNS.filter((r) => !only || r.label === only)) {
     process.stderr.write(
       `running ${run.client} at ${run.label} (${run.warmupS + run.measureS} s)…\n`,
     );
     results.push(evaluate(pipeline, run, await runClient(pipeline, run)));
   }
   await pipeline.close();
+  if (only) {
+    for (const r of results) {
+      process.stdout.write(
+        `${r.client} ${r.label}: error ${f(r.meanErrorMs, 3)}/${f(r.p99ErrorMs, 3)} ms, CPU ${f(r.cpuMsPer1000, 1)} ms/1000, RSS ${mb(r.report.rssBytes)} MiB\n`,
+      );
+    }
+    return;
+  }
 
   const lines: string[] = [];
   const out = (line = '') => lines.push(line);

@@ -3,6 +3,8 @@ import type { LogLevel } from './config';
 export type LogFields = Record<string, unknown>;
 
 export interface Logger {
+  /** False when debug lines are dropped, so callers can skip building their fields. */
+  readonly debugEnabled: boolean;
   debug(message: string, fields?: LogFields): void;
   info(message: string, fields?: LogFields): void;
   warn(message: string, fields?: LogFields): void;
@@ -37,7 +39,13 @@ export function createLogger(
         : JSON.stringify({ time, level: at, message, ...fields });
       write(redact(line));
     };
-  return { debug: log('debug'), info: log('info'), warn: log('warn'), error: log('error') };
+  return {
+    debugEnabled: RANK.debug >= RANK[level],
+    debug: log('debug'),
+    info: log('info'),
+    warn: log('warn'),
+    error: log('error'),
+  };
 }
 
 /** Masks every given secret, and the value of any token-like query parameter. */
@@ -55,4 +63,10 @@ export function redactor(secrets: readonly string[]): (text: string) => string {
 }
 
 /** A logger that writes nothing, for tests and tools. */
-export const silentLogger: Logger = { debug() {}, info() {}, warn() {}, error() {} };
+export const silentLogger: Logger = {
+  debugEnabled: false,
+  debug() {},
+  info() {},
+  warn() {},
+  error() {},
+};

@@ -183,10 +183,14 @@ export function createMetrics(options: MetricsOptions): ProbeMetrics {
     registry.removeSingleMetric(name);
   }
 
+  // Labelled children looked up once: `labels()` hashes its arguments on every call.
+  const postDurationOk = postDuration.labels('ok');
+  const postDurationError = postDuration.labels('error');
+
   const apply = (effect: Effect): void => {
     switch (effect.type) {
       case 'post-done':
-        postDuration.labels(effect.ok ? 'ok' : 'error').observe(effect.durationMs / 1000);
+        (effect.ok ? postDurationOk : postDurationError).observe(effect.durationMs / 1000);
         return;
       case 'posted':
         posted.inc();

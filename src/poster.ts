@@ -1,6 +1,6 @@
 import axios, { type AxiosError, type AxiosInstance, isAxiosError } from 'axios';
 import axiosRetry, { exponentialDelay } from 'axios-retry';
-import { from, type Observable } from 'rxjs';
+import { Observable } from 'rxjs';
 import type { PostFn, PostReport } from '../streams/posting';
 import type { TokenSource } from './auth';
 
@@ -15,8 +15,6 @@ export interface PosterOptions {
   readonly retries: number;
   readonly attemptTimeoutMs: number;
   readonly retryMaxDelayMs: number;
-  /** Aborted on shutdown: posts stop and are not retried. */
-  readonly stop?: AbortSignal;
   readonly onRetry?: (retry: number, reason: string) => void;
   readonly wallClock?: () => Date;
 }
@@ -28,7 +26,7 @@ const MAX_RESPONSE_BYTES = 64 * 1024;
  * The poster adapter: one call posts `{app_id, seqno, time_sent}` with axios, retrying with
  * axios-retry on network errors, timeouts, 429 and 5xx (exponential, jittered, honouring
  * Retry-After up to a cap), and once more on a 401 in bearer mode after renewing the token. Each
- * attempt has its own timeout, on the response and on the whole exchange.
+ * attempt times out on its own, and the whole post has a deadline.
  */
 export function createPoster(options: PosterOptions): PostFn {
   const http = axios.create({
@@ -44,31 +42,55 @@ export function createPoster(options: PosterOptions): PostFn {
     ? `/event/${encodeURIComponent(options.datasetId)}/${encodeURIComponent(options.datasetVersion)}`
     : `/webhook/event/${encodeURIComponent(options.datasetId)}/${encodeURIComponent(options.datasetVersion)}`;
 
-  http.interceptors.request.use(async (config) => {
-    // Runs before every attempt, retries included: a fresh timeout signal, a current token.
-    const timeout = AbortSignal.timeout(options.attemptTimeoutMs);
-    config.signal = options.stop ? AbortSignal.any([timeout, options.stop]) : timeout;
-    if (tokens) config.headers.Authorization = `Bearer ${await tokens.token()}`;
-    return config;
-  });
+  if (tokens) {
+    // Runs before every attempt, retries included, so each carries a current token.
+    http.interceptors.request.use(async (config) => {
+      config.headers.Authorization = `Bearer ${await tokens.token()}`;
+      return config;
+    });
+  }
   axiosRetry(http, {
     retries: options.retries,
     shouldResetTimeout: true,
-    retryCondition: (error) => shouldRetry(error, options.stop),
+    retryCondition: shouldRetry,
     retryDelay: (retry, error) =>
       Math.min(options.retryMaxDelayMs, exponentialDelay(retry, error, 200)),
     onRetry: (retry, error) => options.onRetry?.(retry, describePostError(error)),
   });
 
+  // axios's `timeout` fires when an attempt's connection stays silent; this deadline bounds
+  // the whole post (every attempt and wait), so an answer that trickles cannot hold it open.
+  const deadlineMs =
+    (options.retries + 1) * options.attemptTimeoutMs +
+    options.retries * options.retryMaxDelayMs +
+    1_000;
   const wallClock = options.wallClock ?? (() => new Date());
-  return (seqno): Observable<PostReport> =>
-    from(
-      send(http, path, options, {
-        app_id: options.appId,
-        seqno,
-        time_sent: wallClock().toISOString(),
-      }),
-    );
+  return (seqno) =>
+    new Observable<PostReport>((subscriber) => {
+      const body = { app_id: options.appId, seqno, time_sent: wallClock().toISOString() };
+      const controller = new AbortController();
+      let done = false;
+      const deadline = setTimeout(() => controller.abort(), deadlineMs);
+      send(http, path, options, body, controller.signal).then(
+        (report) => {
+          done = true;
+          clearTimeout(deadline);
+          subscriber.next(report);
+          subscriber.complete();
+        },
+        (error: unknown) => {
+          done = true;
+          clearTimeout(deadline);
+          subscriber.error(error);
+        },
+      );
+      // Unsubscribed while running (shutdown): abort, and no retry follows.
+      return () => {
+        if (done) return;
+        clearTimeout(deadline);
+        controller.abort();
+      };
+    });
 }
 
 async function send(
@@ -76,12 +98,13 @@ async function send(
   path: string,
   options: PosterOptions,
   body: { app_id: string; seqno: number; time_sent: string },
+  signal: AbortSignal,
 ): Promise<PostReport> {
   const params = options.tokens ? undefined : { token: options.webhookToken };
   let renewed = 0;
   for (;;) {
     try {
-      const response = await http.post(path, body, { params });
+      const response = await http.post(path, body, { params, signal });
       return { retries: renewed + (response.config['axios-retry']?.retryCount ?? 0) };
     } catch (error) {
       const retries =
@@ -103,24 +126,11 @@ async function send(
   }
 }
 
-function shouldRetry(
-  error: AxiosError,
-  stop: AbortSignal | undefined,
-  tokens?: TokenSource,
-): boolean {
-  if (stop?.aborted) return false;
+function shouldRetry(error: AxiosError): boolean {
+  if (error.config?.signal?.aborted) return false; // shutdown or the post's deadline
   const status = error.response?.status;
   if (status === undefined) return true; // network error, reset, DNS, or the attempt's timeout
-  if (status === 429 || status >= 500) return true;
-  if (status === 401 && tokens) {
-    // The token may have been revoked or expired early: renew it and try once more.
-    const state = error.config?.['axios-retry'];
-    if ((state?.retryCount ?? 0) === 0) {
-      tokens.invalidate();
-      return true;
-    }
-  }
-  return false;
+  return status === 429 || status >= 500;
 }
 
 /**

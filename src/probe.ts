@@ -25,6 +25,16 @@ export interface RunningProbe {
 }
 
 const TICK_MS = 1_000;
+/** Effects logged at debug level only: skipped outright when debug is off. */
+const QUIET_EFFECTS = new Set<Effect['type']>([
+  'post-done',
+  'posted',
+  'received',
+  'wrong-app-id',
+  'unknown-seqno',
+  'malformed',
+  'purged',
+]);
 const TABLE_EVERY_MS = 30_000;
 
 /** Wires the stream core to its adapters and sinks, and starts it. */
@@ -43,7 +53,6 @@ export async function startProbe(config: Config, logger: Logger): Promise<Runnin
     state: () => latest,
   });
 
-  const stopping = new AbortController();
   const tokens =
     config.clientId && config.clientSecret
       ? clientCredentials({
@@ -69,7 +78,6 @@ export async function startProbe(config: Config, logger: Logger): Promise<Runnin
     retries: config.postRetries,
     attemptTimeoutMs: config.postTimeoutMs,
     retryMaxDelayMs: config.postRetryMaxDelayMs,
-    stop: stopping.signal,
     onRetry(retry, reason) {
       metrics.postRetried();
       logger.debug('retrying post', { retry, reason });
@@ -126,7 +134,9 @@ export async function startProbe(config: Config, logger: Logger): Promise<Runnin
     .subscribe(({ state, effects }) => {
       latest = state;
       metrics.apply(effects);
-      for (const effect of effects) logEffect(logger, effect);
+      for (const effect of effects) {
+        if (logger.debugEnabled || !QUIET_EFFECTS.has(effect.type)) logEffect(logger, effect);
+      }
     });
 
   const page = statusPage(`dataplatform-probe · ${config.datasetId} v${config.datasetVersion}`);
@@ -166,7 +176,6 @@ export async function startProbe(config: Config, logger: Logger): Promise<Runnin
     port: server.port,
     state: () => latest,
     async stop() {
-      stopping.abort();
       clearInterval(table);
       pipeline.unsubscribe();
       await server.close();

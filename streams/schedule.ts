@@ -1,4 +1,4 @@
-import { asyncScheduler, Observable, type SchedulerLike } from 'rxjs';
+import { asyncScheduler, Observable, type SchedulerLike, type Subscription } from 'rxjs';
 import type { PostCommand } from './messages';
 
 /**
@@ -14,6 +14,9 @@ export function postSchedule$(
   return new Observable<PostCommand>((subscriber) => {
     const start = scheduler.now();
     let k = 0;
+    // Only the pending wake-up is held: adding each one to the subscriber would keep every
+    // past action alive until unsubscription (a leak of one object per post).
+    let pending: Subscription | undefined;
     const wake = (): void => {
       const now = scheduler.now();
       while (start + k * intervalMs <= now && !subscriber.closed) {
@@ -21,9 +24,9 @@ export function postSchedule$(
         k += 1;
       }
       if (subscriber.closed) return;
-      const wait = Math.max(0, start + k * intervalMs - scheduler.now());
-      subscriber.add(scheduler.schedule(wake, wait));
+      pending = scheduler.schedule(wake, Math.max(0, start + k * intervalMs - scheduler.now()));
     };
-    subscriber.add(scheduler.schedule(wake));
+    pending = scheduler.schedule(wake);
+    return () => pending?.unsubscribe();
   });
 }

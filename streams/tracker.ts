@@ -40,12 +40,13 @@ export interface TrackedEvent {
   latencyMs?: number;
   /** Position among this probe's first receipts (1, 2, …): shows reordering. */
   receiptOrder?: number;
-  /** Connections that delivered it; a second delivery on one of them is a duplicate. */
-  receivedOn: number[];
-  /** Copies delivered on each of those connections. */
-  copies: number[];
+  /**
+   * Pairs (connection id, copies delivered on it), set at the first receipt; a second copy on
+   * one connection is a duplicate. One small exact-size array: most events never need more.
+   */
+  deliveries?: number[];
   /** Duplicates counted for this event: the most extra copies on any one connection. */
-  duplicates: number;
+  duplicates?: number;
   postError?: string;
 }
 
@@ -251,9 +252,6 @@ function onPostStarted(state: TrackerState, seqno: number, now: number, effects:
     seqno,
     sentAt: now,
     state: 'posting',
-    receivedOn: [],
-    copies: [],
-    duplicates: 0,
   });
   state.nextSeqno += 1;
   state.postsInProgress += 1;
@@ -328,23 +326,26 @@ function onReceipt(state: TrackerState, receipt: Receipt, effects: Effect[]): vo
     effects.push({ type: 'unknown-seqno', seqno: frame.seqno, listenerId });
     return;
   }
-  const seenOn = event.receivedOn.indexOf(receipt.connectionId);
-  if (seenOn >= 0) {
-    // A copy again on one connection is a duplicate. Counted as copies the pipeline sent
-    // too many, not per listener: with two listeners a doubled event arrives twice on each
-    // connection, and is one duplicate.
-    event.copies[seenOn] += 1;
-    if (event.copies[seenOn] - 1 > event.duplicates) {
-      event.duplicates += 1;
-      state.totals.duplicates += 1;
-      effects.push({ type: 'duplicate', seqno: event.seqno, listenerId });
+  const deliveries = event.deliveries;
+  if (deliveries !== undefined) {
+    for (let i = 0; i < deliveries.length; i += 2) {
+      if (deliveries[i] !== receipt.connectionId) continue;
+      // A copy again on one connection is a duplicate. Counted as copies the pipeline sent
+      // too many, not per listener: with two listeners a doubled event arrives twice on each
+      // connection, and is one duplicate.
+      deliveries[i + 1] += 1;
+      if (deliveries[i + 1] - 1 > (event.duplicates ?? 0)) {
+        event.duplicates = (event.duplicates ?? 0) + 1;
+        state.totals.duplicates += 1;
+        effects.push({ type: 'duplicate', seqno: event.seqno, listenerId });
+      }
+      return;
     }
+    // Another listener got it first: expected, not a duplicate.
+    deliveries.push(receipt.connectionId, 1);
     return;
   }
-  const firstReceipt = event.receivedOn.length === 0;
-  event.receivedOn.push(receipt.connectionId);
-  event.copies.push(1);
-  if (!firstReceipt) return; // another listener got it first: expected, not a duplicate
+  event.deliveries = [receipt.connectionId, 1];
 
   const latencyMs = receipt.receivedAt - event.sentAt;
   event.latencyMs = latencyMs;
