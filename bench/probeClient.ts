@@ -9,23 +9,28 @@ import { benchSettings, type ClientReport, measure, sleep } from './report';
  * the benchmark's measurements around it and a report of its own per-event latencies.
  */
 async function probe(): Promise<void> {
-  const { rate, warmupMs, measureMs } = benchSettings(process.env);
+  const { warmupMs, measureMs } = benchSettings(process.env);
   const config = loadConfig(process.env);
   const logger = createLogger(config.logLevel, { secrets: [config.webhookToken] });
   const running = await startProbe(config, logger);
   const meter = measure();
   await sleep(warmupMs);
   const first = running.state()?.nextSeqno ?? 1;
-  // Latencies are read from the tracker every 200 ms, before a short purge can drop them,
-  // looking only at the last 3 s of events (with a 20 ms hold, older ones have arrived).
+  // Latencies are read from the tracker every 200 ms, before a short purge can drop them. A
+  // cursor skips the settled prefix (received or lost), so each read costs only what is new.
   const latencyOf = new Map<number, number>();
+  let cursor = first;
   const collect = () => {
     const state = running.state();
     if (!state) return;
-    const from = Math.max(first, state.firstSeqno, state.nextSeqno - 3 * rate);
-    for (let seqno = from; seqno < state.nextSeqno; seqno++) {
+    let settled = true;
+    for (let seqno = Math.max(cursor, state.firstSeqno); seqno < state.nextSeqno; seqno++) {
       const event = state.events[state.head + seqno - state.firstSeqno];
       if (event.latencyMs !== undefined) latencyOf.set(seqno, event.latencyMs);
+      const done =
+        event.latencyMs !== undefined || event.state === 'lost' || event.state === 'failed';
+      if (settled && done) cursor = seqno + 1;
+      else settled = false;
     }
   };
   meter.start();

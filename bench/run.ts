@@ -25,6 +25,8 @@ interface Run {
 
 interface Result extends Run {
   readonly report: ClientReport;
+  /** Arrival times of this client's posts at the stand-in. */
+  readonly arrivals: readonly number[];
   readonly meanErrorMs: number;
   readonly p99ErrorMs: number;
   readonly received: number;
@@ -99,6 +101,7 @@ function evaluate(pipeline: BenchPipeline, run: Run, report: ClientReport): Resu
   return {
     ...run,
     report,
+    arrivals: pipeline.arrivals(report.appId),
     meanErrorMs: mean,
     p99ErrorMs: p99,
     received: errors.length,
@@ -204,6 +207,23 @@ async function main(): Promise<void> {
       1.5 * find('100/s', 'bare').report.rssBytes +
         Math.max(0, perEvent) * (find('100/s', 'probe').report.books?.tracked ?? 0),
     `${mb(find('100/s', 'probe').report.rssBytes)} vs ${mb(find('100/s', 'bare').report.rssBytes)} MiB at 100/s; ~${f(perEvent, 0)} B per tracked event (bare at 1000/s: ${mb(bareRss)} MiB)`,
+  ]);
+  // The schedule: posts arriving in every 10 s window (sliding by 1 s) of the long run.
+  const times = headroom.arrivals;
+  const expected = 10 * headroom.rate;
+  let worst = 0;
+  for (
+    let from = times[0] + 5_000;
+    from + 10_000 <= times[times.length - 1] - 2_000;
+    from += 1_000
+  ) {
+    const count = times.filter((t) => t >= from && t < from + 10_000).length;
+    worst = Math.max(worst, Math.abs(count - expected) / expected);
+  }
+  verdicts.push([
+    'post rate over any 10 s within 2 % of the interval (1000/s run)',
+    worst <= 0.02,
+    `worst window off by ${f(100 * worst, 2)} %`,
   ]);
   const small = find('300/s, ~600 tracked', 'probe');
   const large = find('300/s, ~20,000 tracked', 'probe');

@@ -9,6 +9,8 @@ export interface BenchPipeline {
   holdOf(appId: string, seqno: number): number | undefined;
   /** Posts accepted for an app id. */
   accepted(appId: string): number;
+  /** When each post of an app id arrived (ms, monotonic), in arrival order. */
+  arrivals(appId: string): readonly number[];
   close(): Promise<void>;
 }
 
@@ -19,6 +21,7 @@ export interface BenchPipeline {
  */
 export async function startBenchPipeline(holdMs: number): Promise<BenchPipeline> {
   const holds = new Map<string, Map<number, number>>();
+  const arrivals = new Map<string, number[]>();
   const subscribers = new Map<string, Set<WebSocket>>();
   const http = createServer((request: IncomingMessage, response) => {
     const chunks: Buffer[] = [];
@@ -39,6 +42,9 @@ export async function startBenchPipeline(holdMs: number): Promise<BenchPipeline>
       }
       response.writeHead(200, { 'Content-Type': 'application/json' }).end('{"message":"Ok"}');
       const { app_id: appId, seqno } = event;
+      const times = arrivals.get(appId) ?? [];
+      arrivals.set(appId, times);
+      times.push(arrived);
       const frame = JSON.stringify(event);
       const dataset = decodeURIComponent(match[1]);
       setTimeout(() => {
@@ -68,6 +74,7 @@ export async function startBenchPipeline(holdMs: number): Promise<BenchPipeline>
     websocketUrl: `ws://127.0.0.1:${port}`,
     holdOf: (appId, seqno) => holds.get(appId)?.get(seqno),
     accepted: (appId) => holds.get(appId)?.size ?? 0,
+    arrivals: (appId) => arrivals.get(appId) ?? [],
     close: () =>
       new Promise<void>((resolve) => {
         for (const ws of wss.clients) ws.terminate();
