@@ -54,6 +54,12 @@ async function probe(): Promise<void> {
       lost: state.totals.lost,
       inFlight: inFlight(state),
       tracked: trackedCount(state),
+      postErrors: state.totals.postErrors,
+      errorReasons: [
+        ...new Set(
+          state.events.slice(state.head).flatMap((e) => (e.postError ? [e.postError] : [])),
+        ),
+      ],
     },
   };
   await running.stop();

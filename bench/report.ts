@@ -20,6 +20,9 @@ export interface ClientReport {
     lost: number;
     inFlight: number;
     tracked: number;
+    postErrors: number;
+    /** Distinct reasons of the post errors still tracked. */
+    errorReasons: string[];
   };
 }
 

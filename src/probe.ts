@@ -3,11 +3,13 @@ import { defer, type Subscription, timer } from 'rxjs';
 import { retry } from 'rxjs/operators';
 import { type ProbeOptions, probe$ } from '../streams/probe';
 import { statusView } from '../streams/status';
-import { connectedListeners, type Effect, type TrackerState } from '../streams/tracker';
+import type { TrackerState } from '../streams/tracker';
 import { clientCredentials } from './auth';
 import { monotonicScheduler } from './clock';
 import type { Config } from './config';
+import { logEffects } from './effectLog';
 import { eventTable } from './eventTable';
+import { readiness, text } from './health';
 import type { Logger } from './logger';
 import { createMetrics, SHARE_WINDOWS } from './metrics';
 import { createPoster } from './poster';
@@ -25,16 +27,6 @@ export interface RunningProbe {
 }
 
 const TICK_MS = 1_000;
-/** Effects logged at debug level only: skipped outright when debug is off. */
-const QUIET_EFFECTS = new Set<Effect['type']>([
-  'post-done',
-  'posted',
-  'received',
-  'wrong-app-id',
-  'unknown-seqno',
-  'malformed',
-  'purged',
-]);
 const TABLE_EVERY_MS = 30_000;
 
 /** Wires the stream core to its adapters and sinks, and starts it. */
@@ -134,9 +126,7 @@ export async function startProbe(config: Config, logger: Logger): Promise<Runnin
     .subscribe(({ state, effects }) => {
       latest = state;
       metrics.apply(effects);
-      for (const effect of effects) {
-        if (logger.debugEnabled || !QUIET_EFFECTS.has(effect.type)) logEffect(logger, effect);
-      }
+      logEffects(logger, effects);
     });
 
   const page = statusPage(`dataplatform-probe · ${config.datasetId} v${config.datasetVersion}`);
@@ -187,104 +177,4 @@ async function metricsReply(
   registry: ReturnType<typeof createMetrics>['registry'],
 ): Promise<Reply> {
   return { status: 200, type: registry.contentType, body: await registry.metrics() };
-}
-
-const text = (status: number, body: string): Reply => ({
-  status,
-  type: 'text/plain; charset=utf-8',
-  body,
-});
-
-/**
- * Ready when at least one listener is connected and a post succeeded within the last three
- * intervals (or the probe is younger than that): then the numbers it exports mean something.
- */
-export function readiness(state: TrackerState | undefined, config: Config, now: number): Reply {
-  const problems: string[] = [];
-  if (!state || connectedListeners(state) === 0) problems.push('no listener connected');
-  const window = 3 * config.postIntervalMs + config.postTimeoutMs;
-  const lastOk = state?.lastPostOkAt;
-  if (now > window && (lastOk === undefined || now - lastOk > window)) {
-    problems.push(`no successful post in the last ${Math.round(window / 1000)} s`);
-  }
-  return problems.length === 0
-    ? text(200, 'ready\n')
-    : text(503, `not ready: ${problems.join('; ')}\n`);
-}
-
-function logEffect(logger: Logger, effect: Effect): void {
-  switch (effect.type) {
-    case 'post-done':
-      logger.debug('post answered', {
-        seqno: effect.seqno,
-        ok: effect.ok,
-        ms: Math.round(effect.durationMs),
-        retries: effect.retries,
-      });
-      return;
-    case 'posted':
-      return;
-    case 'post-error':
-      logger.warn('post failed', {
-        seqno: effect.seqno,
-        error: effect.error,
-        retries: effect.retries,
-      });
-      return;
-    case 'received':
-      logger.debug('event received', {
-        seqno: effect.seqno,
-        latencyMs: Math.round(effect.latencyMs),
-        listener: effect.listenerId,
-      });
-      return;
-    case 'late':
-      logger.info('event received after it was counted lost', {
-        seqno: effect.seqno,
-        latencyMs: Math.round(effect.latencyMs),
-      });
-      return;
-    case 'duplicate':
-      logger.info('duplicate event on one connection', {
-        seqno: effect.seqno,
-        listener: effect.listenerId,
-      });
-      return;
-    case 'wrong-app-id':
-      logger.debug('event of another probe', { appId: effect.appId });
-      return;
-    case 'unknown-seqno':
-      logger.debug('own event with an unknown seqno', { seqno: effect.seqno });
-      return;
-    case 'malformed':
-      logger.debug('malformed message', { reason: effect.reason, sample: effect.sample });
-      return;
-    case 'lost': {
-      const { seqnos } = effect;
-      logger.warn('events lost', {
-        count: seqnos.length,
-        first: seqnos[0],
-        last: seqnos[seqnos.length - 1],
-      });
-      return;
-    }
-    case 'purged':
-      logger.debug('events purged', { count: effect.count });
-      return;
-    case 'listener': {
-      const { listenerId: listener, status, reason, retryInMs } = effect.change;
-      if (status === 'connected') logger.info('listener connected', { listener });
-      else if (status === 'disconnected')
-        logger.warn('listener disconnected', {
-          listener,
-          reason,
-          retryInMs: Math.round(retryInMs ?? 0),
-        });
-      else logger.debug('listener connecting', { listener });
-      return;
-    }
-    case 'internal-error':
-      logger.error('internal error survived', { error: effect.error });
-      return;
-  }
 }

@@ -140,3 +140,32 @@ describe('when delivery stops', () => {
     }
   });
 });
+
+describe('health', () => {
+  test('ready while listening and posting; not ready once posts have failed for three intervals', async () => {
+    const stack = await startStack({
+      POST_EVENT_INTERVAL_SECONDS: '0.1',
+      POST_TIMEOUT_SECONDS: '0.2',
+      POST_EVENT_RETRIES: '0',
+      MISSING_GRACE_SECONDS: '0.1',
+    });
+    const base = `http://127.0.0.1:${stack.probe.port}`;
+    try {
+      await waitFor(async () => (await fetch(`${base}/readyz`)).status === 200, 5_000, 'ready');
+      assert.equal((await fetch(`${base}/healthz`)).status, 200);
+      stack.collector.tuning.FAIL_PERCENT = 100;
+      // 3 × 0.1 s + the 0.2 s post timeout after the last success, and it says why.
+      await waitFor(async () => (await fetch(`${base}/readyz`)).status === 503, 3_000, 'not ready');
+      assert.match(await (await fetch(`${base}/readyz`)).text(), /no successful post in the last/);
+      assert.equal((await fetch(`${base}/healthz`)).status, 200);
+      stack.collector.tuning.FAIL_PERCENT = 0;
+      await waitFor(
+        async () => (await fetch(`${base}/readyz`)).status === 200,
+        3_000,
+        'ready again',
+      );
+    } finally {
+      await stack.stop();
+    }
+  });
+});

@@ -1,0 +1,97 @@
+import type { Effect } from '../streams/tracker';
+import type { Logger } from './logger';
+
+/** Effects logged at debug level only: skipped outright when debug is off. */
+const QUIET_EFFECTS = new Set<Effect['type']>([
+  'post-done',
+  'posted',
+  'received',
+  'wrong-app-id',
+  'unknown-seqno',
+  'malformed',
+  'purged',
+]);
+
+/** One log line for each effect worth telling; the per-event ones at debug level. */
+export function logEffects(logger: Logger, effects: readonly Effect[]): void {
+  for (const effect of effects) {
+    if (logger.debugEnabled || !QUIET_EFFECTS.has(effect.type)) logEffect(logger, effect);
+  }
+}
+
+function logEffect(logger: Logger, effect: Effect): void {
+  switch (effect.type) {
+    case 'post-done':
+      logger.debug('post answered', {
+        seqno: effect.seqno,
+        ok: effect.ok,
+        ms: Math.round(effect.durationMs),
+        retries: effect.retries,
+      });
+      return;
+    case 'posted':
+      return;
+    case 'post-error':
+      logger.warn('post failed', {
+        seqno: effect.seqno,
+        error: effect.error,
+        retries: effect.retries,
+      });
+      return;
+    case 'received':
+      logger.debug('event received', {
+        seqno: effect.seqno,
+        latencyMs: Math.round(effect.latencyMs),
+        listener: effect.listenerId,
+      });
+      return;
+    case 'late':
+      logger.info('event received after it was counted lost', {
+        seqno: effect.seqno,
+        latencyMs: Math.round(effect.latencyMs),
+      });
+      return;
+    case 'duplicate':
+      logger.info('duplicate event on one connection', {
+        seqno: effect.seqno,
+        listener: effect.listenerId,
+      });
+      return;
+    case 'wrong-app-id':
+      logger.debug('event of another probe', { appId: effect.appId });
+      return;
+    case 'unknown-seqno':
+      logger.debug('own event with an unknown seqno', { seqno: effect.seqno });
+      return;
+    case 'malformed':
+      logger.debug('malformed message', { reason: effect.reason, sample: effect.sample });
+      return;
+    case 'lost': {
+      const { seqnos } = effect;
+      logger.warn('events lost', {
+        count: seqnos.length,
+        first: seqnos[0],
+        last: seqnos[seqnos.length - 1],
+      });
+      return;
+    }
+    case 'purged':
+      logger.debug('events purged', { count: effect.count });
+      return;
+    case 'listener': {
+      const { listenerId: listener, status, reason, retryInMs } = effect.change;
+      if (status === 'connected') logger.info('listener connected', { listener });
+      else if (status === 'disconnected')
+        logger.warn('listener disconnected', {
+          listener,
+          reason,
+          retryInMs: Math.round(retryInMs ?? 0),
+        });
+      else logger.debug('listener connecting', { listener });
+      return;
+    }
+    case 'internal-error':
+      logger.error('internal error survived', { error: effect.error });
+      return;
+  }
+}
