@@ -65,10 +65,6 @@ export function createConnect(options: SubscriptionOptions): ConnectFn {
           }, options.pingIntervalMs);
           heartbeat.unref();
         });
-        ws.on('message', (data, isBinary) => {
-          // rxjs-websockets passes binary frames on as Buffers; say so plainly instead.
-          if (isBinary) subscriber.next({ type: 'binary', bytes: (data as Buffer).length });
-        });
         return ws as unknown as WebSocketLike;
       };
 
@@ -81,17 +77,19 @@ export function createConnect(options: SubscriptionOptions): ConnectFn {
             concat(
               of<SocketEvent>({ type: 'open' }),
               getResponses(NEVER).pipe(
-                map((data): SocketEvent | undefined =>
-                  typeof data === 'string' ? { type: 'message', data } : undefined,
+                // ws hands text frames over as strings, binary ones as Buffers.
+                map(
+                  (data): SocketEvent =>
+                    typeof data === 'string'
+                      ? { type: 'message', data }
+                      : { type: 'binary', bytes: (data as unknown as Buffer).length },
                 ),
               ),
             ),
           ),
         )
         .subscribe({
-          next: (event) => {
-            if (event) subscriber.next(event);
-          },
+          next: (event) => subscriber.next(event),
           error: (error: unknown) => subscriber.error(new Error(why(error, closed))),
           complete: () => subscriber.complete(),
         });
