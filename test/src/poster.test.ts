@@ -296,4 +296,32 @@ describe('bearer posting with client credentials', () => {
     assert.equal(requests.length, 2);
     assert.equal(collector.stats.requests.length, 1);
   });
+
+  test('a token server answering non-JSON, too much, or nothing fails cleanly, each as a post error', async () => {
+    const answers: Array<[string, ReturnType<typeof server>]> = [
+      ['answer has no access_token', server(() => [200, '<html>login</html>'])],
+      ['answer has no valid expires_in', server(() => [200, '{"access_token":"abc"}'])],
+      [
+        'token request failed',
+        server(() => [200, JSON.stringify({ access_token: 'x'.repeat(400_000), expires_in: 60 })]),
+      ],
+      ['timeout', server(() => 'hang')],
+    ];
+    for (const [expected, pending] of answers) {
+      const stub = await pending;
+      const source = clientCredentials({
+        keycloakUrl: stub.url,
+        realm: 'r',
+        clientId: 'probe',
+        clientSecret: 'never-shown-1',
+        timeoutMs: 300,
+      });
+      const post = poster('http://127.0.0.1:9', { tokens: source, retries: 0 });
+      const result = await attempt(post, 1);
+      await stub.close();
+      assert.equal(result.ok, false);
+      assert.match(result.ok ? '' : result.error, new RegExp(expected));
+      assert.ok(!(result.ok ? '' : result.error).includes('never-shown-1'));
+    }
+  });
 });

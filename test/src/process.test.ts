@@ -98,10 +98,12 @@ describe('the process', () => {
       await sleep(1_200);
       tokens.setFailure(null);
       const pages = await Promise.all(
-        ['/', '/metrics', '/healthz', '/readyz', '/nope'].map(async (path) => {
-          const response = await fetch(`http://127.0.0.1:${port}${path}`);
-          return `${path} ${response.status}\n${await response.text()}`;
-        }),
+        ['/', '/metrics', '/healthz', '/readyz', '/status', '/status.json', '/nope'].map(
+          async (path) => {
+            const response = await fetch(`http://127.0.0.1:${port}${path}`);
+            return `${path} ${response.status}\n${await response.text()}`;
+          },
+        ),
       );
       const metrics = await scrape(port);
       assert.ok((metrics.get('probe_events_received_total') ?? 0) > 10);
