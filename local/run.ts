@@ -40,7 +40,7 @@ async function runLocal(): Promise<void> {
   });
   const logger = createLogger(config.logLevel, {
     human: config.runLocal,
-    secrets: [config.webhookToken],
+    secrets: [config.webhookToken, config.clientSecret ?? ''],
   });
   logger.info('local stand-ins up', {
     collector: 'http://localhost:8081 (tune: /config/?NO_EMIT_PERCENT=20)',

@@ -1,3 +1,5 @@
+import type { AddressInfo } from 'node:net';
+import { createServer } from 'node:net';
 import { type Collector, type CollectorTuning, startCollector } from '../../local/collector';
 import { type Hub, startHub } from '../../local/hub';
 import { startTokenServer, type TokenServer } from '../../local/tokenServer';
@@ -95,6 +97,15 @@ export async function scrape(port: number, path = '/metrics'): Promise<Map<strin
     values.set(line.slice(0, at), Number(line.slice(at + 1)));
   }
   return values;
+}
+
+/** A port nothing listens on right now. */
+export async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  await new Promise((resolve) => server.close(resolve));
+  return port;
 }
 
 export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));

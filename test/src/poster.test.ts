@@ -190,28 +190,39 @@ describe('retries', () => {
   });
 });
 
+/** A token server, a collector that checks its tokens, and a bearer poster between them. */
+async function bearerSetup(
+  server: Partial<Parameters<typeof startTokenServer>[0]>,
+  source: Partial<Parameters<typeof clientCredentials>[0]> = {},
+) {
+  const secret = 'client-secret-77';
+  const tokens = await startTokenServer({
+    port: 0,
+    clientId: 'probe',
+    clientSecret: secret,
+    ...server,
+  });
+  const collector = await startCollector({
+    port: 0,
+    publish: () => undefined,
+    acceptBearer: (t) => tokens.isValid(t),
+  });
+  after(() => Promise.all([tokens.close(), collector.close()]));
+  const credentials = clientCredentials({
+    keycloakUrl: `http://127.0.0.1:${tokens.port}`,
+    realm: 'api-catalog',
+    clientId: 'probe',
+    clientSecret: secret,
+    timeoutMs: 1_000,
+    ...source,
+  });
+  const post = poster(`http://127.0.0.1:${collector.port}`, { tokens: credentials, retries: 0 });
+  return { tokens, collector, post };
+}
+
 describe('bearer posting with client credentials', () => {
   test('a token from the grant is reused across posts and renewed before expiry; no post fails', async () => {
-    const tokens = await startTokenServer({
-      port: 0,
-      clientId: 'probe',
-      clientSecret: 'client-secret-77',
-      expiresInSeconds: 1,
-    });
-    const collector = await startCollector({
-      port: 0,
-      publish: () => undefined,
-      acceptBearer: (t) => tokens.isValid(t),
-    });
-    after(() => Promise.all([tokens.close(), collector.close()]));
-    const source = clientCredentials({
-      keycloakUrl: `http://127.0.0.1:${tokens.port}`,
-      realm: 'api-catalog',
-      clientId: 'probe',
-      clientSecret: 'client-secret-77',
-      timeoutMs: 1_000,
-    });
-    const post = poster(`http://127.0.0.1:${collector.port}`, { tokens: source, retries: 0 });
+    const { tokens, collector, post } = await bearerSetup({ expiresInSeconds: 1 });
     const results = [];
     for (let seqno = 1; seqno <= 25; seqno++) {
       results.push(await attempt(post, seqno));
@@ -232,26 +243,7 @@ describe('bearer posting with client credentials', () => {
   });
 
   test('a 401 renews the token and retries once', async () => {
-    const tokens = await startTokenServer({
-      port: 0,
-      clientId: 'probe',
-      clientSecret: 's3cr3t-abc',
-      expiresInSeconds: 300,
-    });
-    const collector = await startCollector({
-      port: 0,
-      publish: () => undefined,
-      acceptBearer: (t) => tokens.isValid(t),
-    });
-    after(() => Promise.all([tokens.close(), collector.close()]));
-    const source = clientCredentials({
-      keycloakUrl: `http://127.0.0.1:${tokens.port}`,
-      realm: 'r',
-      clientId: 'probe',
-      clientSecret: 's3cr3t-abc',
-      timeoutMs: 1_000,
-    });
-    const post = poster(`http://127.0.0.1:${collector.port}`, { tokens: source, retries: 0 });
+    const { tokens, post } = await bearerSetup({ expiresInSeconds: 300 });
     assert.deepEqual(await attempt(post, 1), { ok: true, retries: 0 });
     tokens.revokeAll();
     assert.deepEqual(await attempt(post, 2), { ok: true, retries: 1 });
@@ -259,30 +251,12 @@ describe('bearer posting with client credentials', () => {
   });
 
   test('a failing token server fails posts fast, is retried with backoff, and recovers', async () => {
-    const tokens = await startTokenServer({
-      port: 0,
-      clientId: 'probe',
-      clientSecret: 'pw-4242',
-      failWith: 500,
-    });
-    const collector = await startCollector({
-      port: 0,
-      publish: () => undefined,
-      acceptBearer: (t) => tokens.isValid(t),
-    });
-    after(() => Promise.all([tokens.close(), collector.close()]));
     const requests: string[] = [];
     let now = 0;
-    const source = clientCredentials({
-      keycloakUrl: `http://127.0.0.1:${tokens.port}`,
-      realm: 'r',
-      clientId: 'probe',
-      clientSecret: 'pw-4242',
-      timeoutMs: 1_000,
-      now: () => now,
-      onRequest: (result, detail) => requests.push(`${result} ${detail}`),
-    });
-    const post = poster(`http://127.0.0.1:${collector.port}`, { tokens: source, retries: 0 });
+    const { tokens, collector, post } = await bearerSetup(
+      { failWith: 500 },
+      { now: () => now, onRequest: (result, detail) => requests.push(`${result} ${detail}`) },
+    );
     const first = await attempt(post, 1);
     assert.equal(first.ok, false);
     assert.match(first.ok ? '' : first.error, /token request failed: HTTP 500/);

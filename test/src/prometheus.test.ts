@@ -1,11 +1,10 @@
 import assert from 'node:assert/strict';
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { type Stack, sleep, startStack, waitFor } from '../helpers/stack';
+import { freePort, type Stack, sleep, startStack, waitFor } from '../helpers/stack';
 import { tool } from '../helpers/tools';
 
 const promtool = tool('promtool');
@@ -44,14 +43,6 @@ test('the Grafana dashboard runs every query the existing dashboards run', () =>
   const queries = dashboardQueries();
   for (const expr of DASHBOARD_QUERIES) assert.ok(queries.includes(expr), expr);
 });
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 describe('the exposition in the Prometheus ecosystem', () => {
   let stack: Stack;

@@ -1,10 +1,17 @@
 import assert from 'node:assert/strict';
-import { createServer } from 'node:net';
 import { describe, test } from 'node:test';
 import { WebSocketServer } from 'ws';
 import { startHub } from '../../local/hub';
 import { connectedListeners, inFlight } from '../../streams/tracker';
-import { DATASET, scrape, sleep, startStack, WEBHOOK_TOKEN, waitFor } from '../helpers/stack';
+import {
+  DATASET,
+  freePort,
+  scrape,
+  sleep,
+  startStack,
+  WEBHOOK_TOKEN,
+  waitFor,
+} from '../helpers/stack';
 
 const FAST = {
   POST_EVENT_INTERVAL_SECONDS: '0.05',
@@ -14,14 +21,6 @@ const FAST = {
   RECONNECT_MIN_SECONDS: '0.05',
   RECONNECT_MAX_SECONDS: '0.4',
 };
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 /** Stops new events (the collector refuses posts) and waits until none is in flight. */
 async function settle(stack: Awaited<ReturnType<typeof startStack>>): Promise<void> {
