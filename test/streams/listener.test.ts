@@ -73,3 +73,44 @@ test('a connection that completes is treated as closed and reopened', () => {
     });
   });
 });
+
+test('rotation opens the successor first and closes the old connection only once it is open', () => {
+  testScheduler().run(({ cold, expectObservable, expectSubscriptions }) => {
+    const open: SocketEvent = { type: 'open' };
+    const frame = (data: string): SocketEvent => ({ type: 'message', data });
+    const first = cold<SocketEvent>('o 10ms m', { o: open, m: frame('a') }); // delivers during the overlap
+    const second = cold<SocketEvent>('--o m', { o: open, m: frame('b') });
+    const failing = cold<SocketEvent>('#'); // a successor that fails: the current one stays
+    const fourth = cold<SocketEvent>('o', { o: open });
+    const attempts = [first, second, failing, fourth];
+    let n = 0;
+    let ids = 0;
+    const events$ = listener$(
+      0,
+      () => attempts[n++],
+      () => ++ids,
+      {
+        backoff,
+        maxConnectionMs: 10,
+        random: () => 1,
+      },
+    ).pipe(
+      map((x) =>
+        x.kind === 'receipt'
+          ? `${x.data}#${x.connectionId}`
+          : `${x.status}#${x.connectionId}${x.reason ? ` ${x.reason}` : ''}`,
+      ),
+    );
+    expectObservable(events$, '^ 29ms !').toBe('(ab) 7ms c d e 9ms f', {
+      a: 'connecting#1',
+      b: 'connected#1',
+      c: 'a#1', // the old connection still delivers while its successor connects
+      d: 'connected#2 rotated',
+      e: 'b#2',
+      f: 'connected#4 rotated', // #3 failed at 22; tried again a tenth of the period later
+    });
+    expectSubscriptions(first.subscriptions).toBe('^ 11ms !');
+    expectSubscriptions(second.subscriptions).toBe('10ms ^ 12ms !');
+    expectSubscriptions(fourth.subscriptions).toBe('23ms ^ 6ms !');
+  });
+});
