@@ -100,6 +100,8 @@ export interface TrackerState {
   listeners: Map<number, ListenerView>;
   /** The app id of the latest foreign event (untrusted text from the wire, truncated). */
   lastForeignAppId?: string;
+  /** Seqnos purged while their post was still running (at most the posts in progress). */
+  purgedWhilePosting: Set<number>;
   /** Recently seen foreign events (app id and seqno) and the connections that saw them. */
   foreign: Map<string, number[]>;
   /** Clock time of the last successful post, or undefined. */
@@ -186,6 +188,7 @@ export function createTrackerState(options: TrackerOptions): TrackerState {
     highestReceivedSeqno: 0,
     listeners: new Map(),
     foreign: new Map(),
+    purgedWhilePosting: new Set(),
   };
 }
 
@@ -273,8 +276,8 @@ function onPostAnswer(
   effects.push({ type: 'post-done', seqno, ok, durationMs, retries });
   if (ok) state.lastPostOkAt = now;
   const event = eventAt(state, seqno);
-  const purged = seqno < state.firstSeqno;
-  if (event ? event.state !== 'posting' : !purged) return;
+  // Settled already (a receipt came first), or not a post we wait for.
+  if (event ? event.state !== 'posting' : !state.purgedWhilePosting.delete(seqno)) return;
   state.postsInProgress -= 1;
   if (answer.kind === 'post-failed') {
     state.totals.postErrors += 1;
@@ -441,6 +444,7 @@ function purge(state: TrackerState, now: number, effects: Effect[]): void {
     const event = state.events[state.head];
     if (event.sentAt > deadline) break;
     dropOldest(state.windows, state.firstSeqno, event.state);
+    if (event.state === 'posting') state.purgedWhilePosting.add(event.seqno);
     state.events[state.head] = undefined as unknown as TrackedEvent; // let it be collected
     state.head += 1;
     state.firstSeqno += 1;

@@ -281,6 +281,25 @@ describe('lost and purge, in virtual time', () => {
     });
   });
 
+  test('a post answered after its event was purged is lost once; a received one is not counted again', () => {
+    const state = run([
+      [0, started(1)],
+      [0, started(2)],
+      [1, receipt(frame(2), 1)],
+      [950, { kind: 'clean' }],
+      [960, ok(1)],
+      [961, ok(2)],
+      [962, ok(1)],
+    ]);
+    assert.equal(state.totals.purged, 2);
+    assert.equal(state.totals.posted, 2);
+    assert.equal(state.totals.received, 1);
+    assert.equal(state.totals.lost, 1);
+    assert.equal(state.postsInProgress, 0);
+    assert.equal(inFlight(state), 0);
+    assert.equal(state.purgedWhilePosting.size, 0);
+  });
+
   test('a late receipt is counted late, not received, and the books still balance', () => {
     const state = run([
       [0, started(1)],
