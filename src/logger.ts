@@ -18,13 +18,21 @@ const RANK: Record<LogLevel, number> = { debug: 10, info: 20, warn: 30, error: 4
  * locally. Every line passes through `redact`, so a secret handed in by mistake (in a URL, an
  * error message) is masked before it is written.
  */
+export interface LoggerOptions {
+  /** `time LEVEL message k=v` instead of JSON. */
+  readonly human?: boolean;
+  /** Masked wherever they appear in a line. */
+  readonly secrets?: readonly string[];
+  readonly write?: (line: string) => void;
+}
+
+const toStdout = (line: string): void => {
+  process.stdout.write(`${line}\n`);
+};
+
 export function createLogger(
   level: LogLevel,
-  {
-    human = false,
-    secrets = [] as readonly string[],
-    write = (line: string) => process.stdout.write(`${line}\n`),
-  } = {},
+  { human = false, secrets = [], write = toStdout }: LoggerOptions = {},
 ): Logger {
   const redact = redactor(secrets);
   const log =

@@ -258,7 +258,6 @@ export function causeOf(reason = ''): string {
   if (/code 1009\b|Max payload size exceeded/.test(reason)) return 'frame_too_large';
   if (/code 1006\b/.test(reason)) return 'dropped';
   if (/code \d+/.test(reason)) return 'closed_other';
-  if (/rotat/.test(reason)) return 'rotated';
   if (/timed out|timeout/i.test(reason)) return 'timeout';
   if (/ENOTFOUND|EAI_AGAIN/.test(reason)) return 'dns';
   if (/ECONNREFUSED/.test(reason)) return 'connection_refused';
