@@ -112,6 +112,7 @@ describe('when delivery stops', () => {
         'the 1m share to climb',
       );
       const firstRise = Date.now() - stoppedAt;
+      const midAt = Date.now() - stoppedAt;
       const mid = await scrape(stack.probe.port);
       await sleep(600);
       const later = await scrape(stack.probe.port);
@@ -121,8 +122,8 @@ describe('when delivery stops', () => {
         'the share keeps climbing',
       );
       assert.ok(firstRise < 300 + 1000 + 1000, `share rose after ${firstRise} ms`);
-      // No event is lost before the lost timeout has passed since the stop.
-      assert.equal(mid.get('probe_events_lost_total'), 0);
+      // No event is lost before the lost timeout (1 s) has passed since the stop.
+      if (midAt < 900) assert.equal(mid.get('probe_events_lost_total'), 0);
       await waitFor(
         async () => ((await scrape(stack.probe.port)).get('probe_events_lost_total') ?? 0) > 0,
         3_000,
