@@ -1,5 +1,6 @@
-import axios, { isAxiosError } from 'axios';
+import axios from 'axios';
 import { backoffDelay } from '../streams/backoff';
+import { describeHttpError } from './httpError';
 
 /** Hands out a current access token; `invalidate` forces the next call to fetch a new one. */
 export interface TokenSource {
@@ -113,10 +114,6 @@ export function clientCredentials(options: ClientCredentialsOptions): TokenSourc
 }
 
 function describeTokenError(error: unknown): string {
-  if (isAxiosError(error)) {
-    if (error.response) return `HTTP ${error.response.status}`;
-    if (error.code === 'ERR_CANCELED' || error.code === 'ECONNABORTED') return 'timeout';
-    return error.code ?? 'network error';
-  }
-  return error instanceof TokenError ? error.message : 'unexpected error';
+  if (error instanceof TokenError) return error.message;
+  return describeHttpError(error) ?? 'unexpected error';
 }

@@ -2,7 +2,8 @@ import axios, { type AxiosError, type AxiosInstance, isAxiosError } from 'axios'
 import axiosRetry, { exponentialDelay } from 'axios-retry';
 import { Observable } from 'rxjs';
 import type { PostFn, PostReport } from '../streams/posting';
-import type { TokenSource } from './auth';
+import { TokenError, type TokenSource } from './auth';
+import { describeHttpError } from './httpError';
 
 export interface PosterOptions {
   readonly collectorUrl: string;
@@ -133,18 +134,8 @@ function shouldRetry(error: AxiosError): boolean {
   return status === 429 || status >= 500;
 }
 
-/**
- * A short reason that never carries the URL (it holds the webhook token) or a header.
- */
+/** Why a post failed, in words safe to log and count. */
 export function describePostError(error: unknown): string {
-  if (isAxiosError(error)) {
-    if (error.response) return `HTTP ${error.response.status}`;
-    if (error.code === 'ERR_CANCELED' || error.code === 'ECONNABORTED') return 'timeout';
-    if (error.code === 'ERR_BAD_RESPONSE' && /maxContentLength/.test(error.message)) {
-      return 'answer too large';
-    }
-    return error.code ?? 'network error';
-  }
-  if (error instanceof Error && error.name === 'TokenError') return error.message;
-  return 'post failed';
+  if (error instanceof TokenError) return error.message;
+  return describeHttpError(error) ?? 'post failed';
 }
