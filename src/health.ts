@@ -1,5 +1,3 @@
-import { connectedListeners, type TrackerState } from '../streams/tracker';
-import type { Config } from './config';
 import type { Reply } from './server';
 
 export const text = (status: number, body: string): Reply => ({
@@ -8,18 +6,8 @@ export const text = (status: number, body: string): Reply => ({
   body,
 });
 
-/**
- * Ready when at least one listener is connected and a post succeeded within the last three
- * intervals (or the probe is younger than that): then the numbers it exports mean something.
- */
-export function readiness(state: TrackerState | undefined, config: Config, now: number): Reply {
-  const problems: string[] = [];
-  if (!state || connectedListeners(state) === 0) problems.push('no listener connected');
-  const window = 3 * config.postIntervalMs + config.postTimeoutMs;
-  const lastOk = state?.lastPostOkAt;
-  if (now > window && (lastOk === undefined || now - lastOk > window)) {
-    problems.push(`no successful post in the last ${Math.round(window / 1000)} s`);
-  }
+/** `/readyz`: 200 when nothing is wrong, else 503 with the reasons (see `readinessProblems`). */
+export function readinessReply(problems: readonly string[]): Reply {
   return problems.length === 0
     ? text(200, 'ready\n')
     : text(503, `not ready: ${problems.join('; ')}\n`);

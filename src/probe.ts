@@ -2,14 +2,14 @@ import { randomBytes } from 'node:crypto';
 import { defer, type Subscription, timer } from 'rxjs';
 import { retry } from 'rxjs/operators';
 import { type ProbeOptions, probe$ } from '../streams/probe';
-import { statusView } from '../streams/status';
+import { readinessProblems, statusView } from '../streams/status';
 import type { TrackerState } from '../streams/tracker';
 import { clientCredentials } from './auth';
 import { monotonicScheduler } from './clock';
 import type { Config } from './config';
 import { logEffects } from './effectLog';
 import { eventTable } from './eventTable';
-import { readiness, text } from './health';
+import { readinessReply, text } from './health';
 import type { Logger } from './logger';
 import { createMetrics, SHARE_WINDOWS } from './metrics';
 import { createPoster } from './poster';
@@ -32,6 +32,7 @@ const TABLE_EVERY_MS = 30_000;
 /** Wires the stream core to its adapters and sinks, and starts it. */
 export async function startProbe(config: Config, logger: Logger): Promise<RunningProbe> {
   const appId = randomBytes(4).toString('hex');
+  const startedAt = performance.now();
   const authMode = config.clientId ? 'bearer' : 'webhook';
   let latest: TrackerState | undefined;
   const metrics = createMetrics({
@@ -130,17 +131,18 @@ export async function startProbe(config: Config, logger: Logger): Promise<Runnin
     });
 
   const page = statusPage(`dataplatform-probe · ${config.datasetId} v${config.datasetVersion}`);
-  const statusOptions = {
-    configuredListeners: config.listeners,
-    postIntervalMs: config.postIntervalMs,
-  };
+  // Posting is OK (status page) and the probe ready (/readyz) while a post succeeded within
+  // three intervals plus one post timeout.
+  const postingWindowMs = 3 * config.postIntervalMs + config.postTimeoutMs;
+  const statusOptions = { configuredListeners: config.listeners, postingWindowMs, startedAt };
   let server: HttpServer;
   try {
     server = await startHttpServer(config.metricsPort, config.metricsHost, {
       '/': () => metricsReply(metrics.registry),
       '/metrics': () => metricsReply(metrics.registry),
       '/healthz': () => text(200, 'ok\n'),
-      '/readyz': () => readiness(latest, config, performance.now()),
+      '/readyz': () =>
+        readinessReply(readinessProblems(latest, performance.now(), postingWindowMs, startedAt)),
       '/status': () => ({ status: 200, type: 'text/html; charset=utf-8', body: page }),
       '/status.json': () => ({
         status: 200,

@@ -5,6 +5,7 @@ import {
   inFlight,
   type Totals,
   type TrackerState,
+  trackedCount,
 } from './tracker';
 import { missingShare } from './windows';
 
@@ -61,7 +62,10 @@ export interface StatusView {
 
 export interface StatusOptions {
   readonly configuredListeners: number;
-  readonly postIntervalMs: number;
+  /** Posting counts as OK while a post succeeded this recently (see `postingOk`). */
+  readonly postingWindowMs: number;
+  /** Clock time the probe started, for `postingOk` before the first post. */
+  readonly startedAt?: number;
   readonly recentEvents?: number;
   readonly chartMs?: number;
   readonly maxChartPoints?: number;
@@ -109,7 +113,6 @@ export function statusView(state: TrackerState, now: number, options: StatusOpti
   latencies.sort((a, b) => a - b);
 
   const lastOk = state.lastPostOkAt;
-  const postingOk = lastOk !== undefined && now - lastOk <= 3 * options.postIntervalMs + 1_000;
   return {
     appId: state.options.appId,
     listeners: {
@@ -127,7 +130,7 @@ export function statusView(state: TrackerState, now: number, options: StatusOpti
         })),
     },
     posting: {
-      ok: postingOk,
+      ok: postingOk(state, now, options.postingWindowMs, options.startedAt ?? 0),
       lastOkSecondsAgo: lastOk === undefined ? null : round((now - lastOk) / 1000),
       inProgress: state.postsInProgress,
     },
@@ -143,7 +146,7 @@ export function statusView(state: TrackerState, now: number, options: StatusOpti
     },
     totals: { ...state.totals },
     inFlight: inFlight(state),
-    tracked: state.nextSeqno - state.firstSeqno,
+    tracked: trackedCount(state),
     events,
     // The chart spans what it has, up to the chart window, so a young probe's line is readable.
     chart: {
@@ -152,6 +155,35 @@ export function statusView(state: TrackerState, now: number, options: StatusOpti
     },
     lastForeignAppId: state.lastForeignAppId ?? null,
   };
+}
+
+/**
+ * A post succeeded within the last `windowMs`, or none can have been due yet (the probe started
+ * less than `windowMs` ago). Shared by the status page and `/readyz`.
+ */
+export function postingOk(
+  state: TrackerState | undefined,
+  now: number,
+  windowMs: number,
+  startedAt: number,
+): boolean {
+  const lastOk = state?.lastPostOkAt;
+  return lastOk !== undefined ? now - lastOk <= windowMs : now - startedAt <= windowMs;
+}
+
+/** What stops the probe's numbers from meaning something now; empty when it is ready. */
+export function readinessProblems(
+  state: TrackerState | undefined,
+  now: number,
+  windowMs: number,
+  startedAt: number,
+): string[] {
+  const problems: string[] = [];
+  if (!state || connectedListeners(state) === 0) problems.push('no listener connected');
+  if (!postingOk(state, now, windowMs, startedAt)) {
+    problems.push(`no successful post in the last ${Math.round(windowMs / 1000)} s`);
+  }
+  return problems;
 }
 
 /** Nearest-rank quantile of sorted values; null when there are none. */

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { quantile, statusView } from '../../streams/status';
+import { postingOk, quantile, readinessProblems, statusView } from '../../streams/status';
 import { createTrackerState, step, type TrackerOptions } from '../../streams/tracker';
 
 const options: TrackerOptions = {
@@ -35,11 +35,9 @@ test('the status view reads the books, shares, latency and the newest events', (
   }
   step(state, { kind: 'listener', listenerId: 0, connectionId: 1, status: 'connected' }, 1_000);
   step(state, { kind: 'clean' }, 1_350);
-  const view = statusView(state, 1_350, {
-    configuredListeners: 2,
-    postIntervalMs: 10,
-    recentEvents: 5,
-  });
+  // Posting window as the probe computes it: three 10 ms intervals plus a 1 s post timeout.
+  const posting = { configuredListeners: 2, postingWindowMs: 1_030 };
+  const view = statusView(state, 1_350, { ...posting, recentEvents: 5 });
   assert.equal(view.totals.posted, 100);
   assert.equal(view.totals.received, 90);
   assert.equal(view.totals.lost, 10);
@@ -64,7 +62,22 @@ test('the status view reads the books, shares, latency and the newest events', (
   assert.equal(view.listeners.connected, 1);
   assert.equal(view.listeners.configured, 2);
   assert.equal(view.posting.ok, true); // within three intervals and a second
-  const stale = statusView(state, 3_000, { configuredListeners: 2, postIntervalMs: 10 });
+  const stale = statusView(state, 3_000, posting);
   assert.equal(stale.posting.ok, false);
   assert.equal(stale.posting.lastOkSecondsAgo, 2);
+});
+
+test('readiness needs a connected listener and a recent successful post, except right after start', () => {
+  const state = createTrackerState(options);
+  assert.deepEqual(readinessProblems(state, 500, 1_000, 0), ['no listener connected']);
+  assert.deepEqual(readinessProblems(state, 1_500, 1_000, 0), [
+    'no listener connected',
+    'no successful post in the last 1 s',
+  ]);
+  step(state, { kind: 'listener', listenerId: 0, connectionId: 1, status: 'connected' }, 1_500);
+  step(state, { kind: 'post-started', seqno: 1, sentAt: 0 }, 1_500);
+  step(state, { kind: 'post-succeeded', seqno: 1, durationMs: 1, retries: 0 }, 1_600);
+  assert.deepEqual(readinessProblems(state, 2_000, 1_000, 0), []);
+  assert.equal(postingOk(state, 2_600, 1_000, 0), true);
+  assert.equal(postingOk(state, 2_601, 1_000, 0), false);
 });
