@@ -35,6 +35,13 @@ export interface ListenerOptions {
 
 type ListenerEvent = Receipt | ListenerChange;
 
+const change = (
+  listenerId: number,
+  connectionId: number,
+  status: ListenerChange['status'],
+  extra: Partial<ListenerChange> = {},
+): ListenerChange => ({ kind: 'listener', listenerId, connectionId, status, ...extra });
+
 /**
  * One listener actor: a connection that is opened again forever after every end, waiting a
  * capped, jittered exponential backoff that restarts once a connection has opened. Receipts
@@ -49,12 +56,6 @@ export function listener$(
   scheduler: SchedulerLike = asyncScheduler,
 ): Observable<ListenerEvent> {
   let failures = 0;
-  const change = (
-    connectionId: number,
-    status: ListenerChange['status'],
-    extra: Partial<ListenerChange> = {},
-  ): ListenerChange => ({ kind: 'listener', listenerId, connectionId, status, ...extra });
-
   return defer(() => {
     const connection = rotating$(listenerId, connect, nextConnectionId, maxConnectionMs, scheduler);
     return connection.events$.pipe(
@@ -67,7 +68,7 @@ export function listener$(
         const reason =
           error instanceof Error ? error.message || 'connection closed' : String(error);
         return concat(
-          of(change(connection.currentId(), 'disconnected', { reason, retryInMs })),
+          of(change(listenerId, connection.currentId(), 'disconnected', { reason, retryInMs })),
           throwError(() => new RetryAfter(retryInMs)),
         );
       }),
@@ -114,12 +115,7 @@ function rotating$(
       if (current === undefined) {
         current = connection;
         currentId = connection.id;
-        subscriber.next({
-          kind: 'listener',
-          listenerId,
-          connectionId: connection.id,
-          status: 'connecting',
-        });
+        subscriber.next(change(listenerId, connection.id, 'connecting'));
       } else {
         successor = connection;
       }
@@ -138,13 +134,7 @@ function rotating$(
               close(old);
               reason = 'rotated';
             }
-            subscriber.next({
-              kind: 'listener',
-              listenerId,
-              connectionId: connection.id,
-              status: 'connected',
-              reason,
-            });
+            subscriber.next(change(listenerId, connection.id, 'connected', { reason }));
             scheduleRotation(connection, maxConnectionMs);
             return;
           }
