@@ -1,7 +1,7 @@
 import { loadConfig } from '../src/config';
 import { createLogger } from '../src/logger';
 import { startProbe } from '../src/probe';
-import { inFlight, trackedCount } from '../streams/tracker';
+import { eventAt, inFlight, type TrackedEvent, trackedCount } from '../streams/tracker';
 import { benchSettings, type ClientReport, measure, sleep } from './report';
 
 /**
@@ -25,7 +25,7 @@ async function probe(): Promise<void> {
     if (!state) return;
     let settled = true;
     for (let seqno = Math.max(cursor, state.firstSeqno); seqno < state.nextSeqno; seqno++) {
-      const event = state.events[state.head + seqno - state.firstSeqno];
+      const event = eventAt(state, seqno) as TrackedEvent;
       if (event.latencyMs !== undefined) latencyOf.set(seqno, event.latencyMs);
       const done =
         event.latencyMs !== undefined || event.state === 'lost' || event.state === 'failed';

@@ -32,7 +32,7 @@ const TABLE_EVERY_MS = 30_000;
 /** Wires the stream core to its adapters and sinks, and starts it. */
 export async function startProbe(config: Config, logger: Logger): Promise<RunningProbe> {
   const appId = randomBytes(4).toString('hex');
-  const startedAt = performance.now();
+  const startedAt = monotonicScheduler.now();
   const authMode = config.clientId ? 'bearer' : 'webhook';
   let latest: TrackerState | undefined;
   const metrics = createMetrics({
@@ -142,12 +142,16 @@ export async function startProbe(config: Config, logger: Logger): Promise<Runnin
       '/metrics': () => metricsReply(metrics.registry),
       '/healthz': () => text(200, 'ok\n'),
       '/readyz': () =>
-        readinessReply(readinessProblems(latest, performance.now(), postingWindowMs, startedAt)),
+        readinessReply(
+          readinessProblems(latest, monotonicScheduler.now(), postingWindowMs, startedAt),
+        ),
       '/status': () => ({ status: 200, type: 'text/html; charset=utf-8', body: page }),
       '/status.json': () => ({
         status: 200,
         type: 'application/json',
-        body: latest ? JSON.stringify(statusView(latest, performance.now(), statusOptions)) : '{}',
+        body: latest
+          ? JSON.stringify(statusView(latest, monotonicScheduler.now(), statusOptions))
+          : '{}',
       }),
     });
   } catch (error) {
@@ -158,7 +162,7 @@ export async function startProbe(config: Config, logger: Logger): Promise<Runnin
 
   const table = config.runLocal
     ? setInterval(
-        () => latest && process.stdout.write(eventTable(latest, performance.now())),
+        () => latest && process.stdout.write(eventTable(latest, monotonicScheduler.now())),
         TABLE_EVERY_MS,
       )
     : undefined;
