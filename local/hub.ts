@@ -54,6 +54,8 @@ export async function startHub(options: HubOptions): Promise<Hub> {
     closedByHub: 0,
   };
   const byDataset = new Map<string, Set<WebSocket>>();
+  /** Restarts a connection's idle timer; called whenever the hub sends it something. */
+  const idleResets = new WeakMap<WebSocket, () => void>();
   const wss = new WebSocketServer({ noServer: true, perMessageDeflate: false });
 
   const server = createServer((request, response) => {
@@ -108,7 +110,7 @@ export async function startHub(options: HubOptions): Promise<Hub> {
       timers[1] = setTimeout(() => closeByHub(1001, 'Going away'), options.idleSeconds * 1000);
     };
     idle();
-    (ws as WebSocket & { markActive?: () => void }).markActive = idle;
+    idleResets.set(ws, idle);
     ws.on('message', () => undefined); // subscribers send nothing we need
     ws.on('error', () => undefined);
     ws.on('close', () => {
@@ -129,7 +131,7 @@ export async function startHub(options: HubOptions): Promise<Hub> {
     if (ws.readyState !== WebSocket.OPEN) return;
     stats.framesSent += 1;
     ws.send(data);
-    (ws as WebSocket & { markActive?: () => void }).markActive?.();
+    idleResets.get(ws)?.();
   }
 
   function end(ws: WebSocket, code: number): void {
