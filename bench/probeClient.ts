@@ -1,7 +1,8 @@
 import { loadConfig } from '../src/config';
 import { createLogger } from '../src/logger';
 import { startProbe } from '../src/probe';
-import { eventAt, inFlight, type TrackedEvent, trackedCount } from '../streams/tracker';
+import { eventAt, type TrackedEvent, trackedCount } from '../streams/eventStore';
+import { inFlight } from '../streams/trackerState';
 import { benchSettings, type ClientReport, measure, sleep } from './report';
 
 /**
@@ -11,7 +12,7 @@ import { benchSettings, type ClientReport, measure, sleep } from './report';
 async function probe(): Promise<void> {
   const { warmupMs, measureMs } = benchSettings(process.env);
   const config = loadConfig(process.env);
-  const logger = createLogger(config.logLevel, { secrets: [config.webhookToken] });
+  const logger = createLogger(config.run.logLevel, { secrets: [config.dataset.webhookToken] });
   const running = await startProbe(config, logger);
   const meter = measure();
   await sleep(warmupMs);

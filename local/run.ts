@@ -23,7 +23,7 @@ async function runLocal(): Promise<void> {
   const config = loadConfig(env);
   const hub = await startHub({
     port: 8765,
-    token: config.webhookToken,
+    token: config.dataset.webhookToken,
     lifetimeSeconds: [120, 600],
     idleSeconds: 600,
   });
@@ -35,12 +35,12 @@ async function runLocal(): Promise<void> {
   await startCollector({
     port: 8081,
     publish: (datasetId, json) => hub.publish(datasetId, json),
-    webhookToken: config.webhookToken,
+    webhookToken: config.dataset.webhookToken,
     acceptBearer: (token) => tokens.isValid(token),
   });
-  const logger = createLogger(config.logLevel, {
-    human: config.runLocal,
-    secrets: [config.webhookToken, config.clientSecret ?? ''],
+  const logger = createLogger(config.run.logLevel, {
+    human: config.run.local,
+    secrets: [config.dataset.webhookToken, config.auth.clientSecret],
   });
   logger.info('local stand-ins up', {
     collector: 'http://localhost:8081 (tune: /config/?NO_EMIT_PERCENT=20)',

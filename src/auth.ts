@@ -1,5 +1,6 @@
 import axios from 'axios';
 import { backoffDelay } from '../streams/backoff';
+import type { Config } from './config';
 import { describeHttpError } from './httpError';
 
 /** Hands out a current access token; `invalidate` forces the next call to fetch a new one. */
@@ -8,12 +9,11 @@ export interface TokenSource {
   invalidate(): void;
 }
 
-export interface ClientCredentialsOptions {
-  readonly keycloakUrl: string;
-  readonly realm: string;
-  readonly clientId: string;
-  readonly clientSecret: string;
-  readonly timeoutMs: number;
+export interface ClientCredentialsOptions
+  extends Pick<
+    Config['auth'],
+    'keycloakUrl' | 'realm' | 'clientId' | 'clientSecret' | 'tokenTimeoutMs'
+  > {
   readonly now?: () => number;
   /** Told of every token request, for metrics and logs; never given the token. */
   readonly onRequest?: (result: 'ok' | 'error', detail: string) => void;
@@ -82,8 +82,8 @@ export function clientCredentials(options: ClientCredentialsOptions): TokenSourc
     });
     const response = await axios.post(url, form.toString(), {
       headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
-      timeout: options.timeoutMs,
-      signal: AbortSignal.timeout(options.timeoutMs),
+      timeout: options.tokenTimeoutMs,
+      signal: AbortSignal.timeout(options.tokenTimeoutMs),
       maxContentLength: MAX_TOKEN_ANSWER_BYTES,
       maxRedirects: 0,
       responseType: 'json',

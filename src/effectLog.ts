@@ -1,8 +1,8 @@
-import type { Effect } from '../streams/tracker';
+import type { Effect } from '../streams/messages';
 import type { Logger } from './logger';
 
 /** Effects logged at debug level only: skipped outright when debug is off. */
-const QUIET_EFFECTS = new Set<Effect['type']>([
+const QUIET_EFFECTS = new Set<Effect['kind']>([
   'post-done',
   'posted',
   'received',
@@ -13,14 +13,12 @@ const QUIET_EFFECTS = new Set<Effect['type']>([
 ]);
 
 /** One log line for each effect worth telling; the per-event ones at debug level. */
-export function logEffects(logger: Logger, effects: readonly Effect[]): void {
-  for (const effect of effects) {
-    if (logger.debugEnabled || !QUIET_EFFECTS.has(effect.type)) logEffect(logger, effect);
-  }
+export function logEffect(logger: Logger, effect: Effect): void {
+  if (logger.debugEnabled || !QUIET_EFFECTS.has(effect.kind)) tell(logger, effect);
 }
 
-function logEffect(logger: Logger, effect: Effect): void {
-  switch (effect.type) {
+function tell(logger: Logger, effect: Effect): void {
+  switch (effect.kind) {
     case 'post-done':
       logger.debug('post answered', {
         seqno: effect.seqno,
@@ -79,12 +77,13 @@ function logEffect(logger: Logger, effect: Effect): void {
       logger.debug('events purged', { count: effect.count });
       return;
     case 'listener': {
-      const { listenerId: listener, status, reason, retryInMs } = effect.change;
-      if (status === 'connected') logger.info('listener connected', { listener });
+      const { listenerId: listener, status, disconnect, rotated, retryInMs } = effect.change;
+      if (status === 'connected') logger.info('listener connected', { listener, rotated });
       else if (status === 'disconnected')
         logger.warn('listener disconnected', {
           listener,
-          reason,
+          cause: disconnect?.cause,
+          reason: disconnect?.detail,
           retryInMs: Math.round(retryInMs ?? 0),
         });
       else logger.debug('listener connecting', { listener });

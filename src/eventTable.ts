@@ -1,5 +1,6 @@
-import { eventAt, inFlight, type TrackerState } from '../streams/tracker';
-import { missingShare } from '../streams/windows';
+import { eventAt } from '../streams/eventStore';
+import { missingShares } from '../streams/shareWindows';
+import { inFlight, type TrackerState } from '../streams/trackerState';
 
 const ROWS = 15;
 
@@ -19,9 +20,11 @@ export function eventTable(state: TrackerState, now: number): string {
     );
   }
   const t = state.totals;
-  const shares = state.windows.windows.map((w) => `${missingShare(w).toFixed(1)}%`).join(' / ');
+  const windows = missingShares(state.windows);
+  const labels = windows.map((share) => share.label).join('/');
+  const shares = windows.map((share) => `${share.percent.toFixed(1)}%`).join(' / ');
   lines.push(
-    `posted ${t.posted} = received ${t.received} + lost ${t.lost} + in flight ${inFlight(state)}; post errors ${t.postErrors}; duplicates ${t.duplicates}; missing 1m/3m/10m ${shares}`,
+    `posted ${t.posted} = received ${t.received} + lost ${t.lost} + in flight ${inFlight(state)}; post errors ${t.postErrors}; duplicates ${t.duplicates}; missing ${labels} ${shares}`,
     '',
   );
   return lines.join('\n');

@@ -1,4 +1,4 @@
-import { type Config, ConfigError, loadConfig } from './config';
+import { type Config, ConfigError, describeConfig, loadConfig } from './config';
 import { createLogger, type Logger } from './logger';
 import { type RunningProbe, startProbe } from './probe';
 
@@ -19,12 +19,12 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<void
     return;
   }
   if (argv.includes('--check-config')) {
-    process.stdout.write('config ok\n');
+    process.stdout.write(`${describeConfig(env)}\nconfig ok\n`);
     return;
   }
-  const logger = createLogger(config.logLevel, {
-    human: config.runLocal,
-    secrets: [config.webhookToken, config.clientSecret ?? ''],
+  const logger = createLogger(config.run.logLevel, {
+    human: config.run.local,
+    secrets: [config.dataset.webhookToken, config.auth.clientSecret],
   });
   keepAlive(logger);
   const probe = await startProbe(config, logger);

@@ -1,61 +1,49 @@
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
-import {
-  connectedListeners,
-  type Effect,
-  inFlight,
-  type TrackerState,
-  trackedCount,
-} from '../streams/tracker';
-import { missingShare } from '../streams/windows';
+import type { Subscription } from 'rxjs';
+import type { Gauges, ProbeStreams } from '../streams/derivedStreams';
+import type { Disconnect, Effect } from '../streams/messages';
+import { type MissingShare, SHARE_WINDOWS } from '../streams/shareWindows';
 
 export interface MetricsOptions {
   readonly appId: string;
-  readonly datasetId: string;
-  readonly datasetVersion: string;
+  readonly dataset: { readonly id: string; readonly version: string };
   readonly version: string;
   readonly authMode: 'bearer' | 'webhook';
   readonly listeners: number;
   readonly latencyBucketsSeconds: readonly number[];
-  /** The tracker's latest state, read at scrape time for the point-in-time gauges. */
-  readonly state: () => TrackerState | undefined;
 }
 
 export interface ProbeMetrics {
   readonly registry: Registry;
-  /** Counts what one tracker step did. */
-  apply(effects: readonly Effect[]): void;
+  /** Follows the core's streams: counters from the effects, gauges from the latest values. */
+  subscribeTo(streams: ProbeStreams): Subscription;
   postRetried(): void;
   tokenRequest(result: 'ok' | 'error'): void;
   pipelineRestarted(): void;
 }
 
-/** The window lengths behind the fixed share series, in the tracker's order. */
-export const SHARE_WINDOWS = [
-  { name: 'probe_events_missing_1m_share', ms: 60_000, label: '1 minute' },
-  { name: 'probe_events_missing_3m_share', ms: 180_000, label: '3 minutes' },
-  { name: 'probe_events_missing_10m_share', ms: 600_000, label: '10 minutes' },
-] as const;
-
 /**
- * The metrics sink, in a registry of its own. Counters follow the tracker's effects; gauges
- * are read from the tracker's state when scraped, so none can freeze between events. prom-client
- * adds no `_total` to counters, so the names carry it.
+ * The metrics sink, in a registry of its own. Counters follow the core's effects; gauges show
+ * the latest value of the core's derived streams, which move with the clock ticks too, so none
+ * can freeze between events. prom-client adds no `_total` to counters, so the names carry it.
  */
 export function createMetrics(options: MetricsOptions): ProbeMetrics {
   const registry = new Registry();
   const registers = [registry];
+  let gauges: Gauges | undefined;
+  let shares: readonly MissingShare[] = [];
   const counter = (name: string, help: string, labelNames: string[] = []) =>
     new Counter({ name, help, labelNames, registers });
-  const gauge = (name: string, help: string, read: (state: TrackerState) => number) =>
+  const gauge = (name: string, help: string, read: () => number) =>
     new Gauge({
       name,
       help,
       registers,
       collect() {
-        const state = options.state();
-        this.set(state ? read(state) : 0);
+        this.set(read());
       },
     });
+  const fromGauges = (read: (g: Gauges) => number) => () => (gauges ? read(gauges) : 0);
 
   const posted = counter('probe_events_posted_total', 'Events whose post succeeded.');
   const received = counter(
@@ -132,26 +120,34 @@ export function createMetrics(options: MetricsOptions): ProbeMetrics {
   gauge(
     'probe_event_latency',
     'Seconds from post to receipt of the latest received event.',
-    (s) => (s.latestLatencyMs ?? 0) / 1000,
+    fromGauges((g) => (g.latestLatencyMs ?? 0) / 1000),
   );
   for (const [index, window] of SHARE_WINDOWS.entries()) {
     gauge(
-      window.name,
-      `Percent (0-100) of events posted in the last ${window.label} (before the grace) not received; 0 when there were none.`,
-      (s) => missingShare(s.windows.windows[index]),
+      `probe_events_missing_${window.label}_share`,
+      `Percent (0-100) of events posted in the last ${window.lengthMs / 60_000} minutes (before the grace) not received; 0 when there were none.`,
+      () => shares[index]?.percent ?? 0,
     );
   }
   gauge(
     'probe_events_in_flight',
     'Posted events neither received nor lost yet (posted = received + lost + in flight).',
-    inFlight,
+    fromGauges((g) => g.inFlight),
   );
-  gauge('probe_posts_in_progress', 'Posts sent and not yet answered.', (s) => s.postsInProgress);
-  gauge('probe_events_tracked', 'Events held in memory (until the purge timeout).', trackedCount);
+  gauge(
+    'probe_posts_in_progress',
+    'Posts sent and not yet answered.',
+    fromGauges((g) => g.postsInProgress),
+  );
+  gauge(
+    'probe_events_tracked',
+    'Events held in memory (until the purge timeout).',
+    fromGauges((g) => g.tracked),
+  );
   gauge(
     'probe_event_listeners_connected_count',
     'Subscription connections open now.',
-    connectedListeners,
+    fromGauges((g) => g.listenersConnected),
   );
   new Gauge({
     name: 'probe_event_listeners_count',
@@ -166,8 +162,8 @@ export function createMetrics(options: MetricsOptions): ProbeMetrics {
   })
     .labels(
       options.appId,
-      options.datasetId,
-      options.datasetVersion,
+      options.dataset.id,
+      options.dataset.version,
       options.version,
       options.authMode,
     )
@@ -188,7 +184,7 @@ export function createMetrics(options: MetricsOptions): ProbeMetrics {
   const postDurationError = postDuration.labels('error');
 
   const apply = (effect: Effect): void => {
-    switch (effect.type) {
+    switch (effect.kind) {
       case 'post-done':
         (effect.ok ? postDurationOk : postDurationError).observe(effect.durationMs / 1000);
         return;
@@ -223,11 +219,11 @@ export function createMetrics(options: MetricsOptions): ProbeMetrics {
         lost.inc(effect.seqnos.length);
         return;
       case 'listener':
-        if (effect.change.status === 'connected' && effect.change.reason === 'rotated') {
-          rotations.labels(String(effect.change.listenerId)).inc();
-        }
-        if (effect.change.status === 'disconnected') {
-          disconnects.labels(String(effect.change.listenerId), causeOf(effect.change.reason)).inc();
+        if (effect.change.rotated) rotations.labels(String(effect.change.listenerId)).inc();
+        if (effect.change.disconnect) {
+          disconnects
+            .labels(String(effect.change.listenerId), causeLabel(effect.change.disconnect))
+            .inc();
         }
         return;
       case 'internal-error':
@@ -240,8 +236,19 @@ export function createMetrics(options: MetricsOptions): ProbeMetrics {
 
   return {
     registry,
-    apply(effects) {
-      for (const effect of effects) apply(effect);
+    subscribeTo(streams) {
+      const subscription = streams.effects$.subscribe(apply);
+      subscription.add(
+        streams.gauges$.subscribe((latest) => {
+          gauges = latest;
+        }),
+      );
+      subscription.add(
+        streams.shares$.subscribe((latest) => {
+          shares = latest;
+        }),
+      );
+      return subscription;
     },
     postRetried: () => postRetries.inc(),
     tokenRequest: (result) => tokenRequests.labels(result).inc(),
@@ -249,17 +256,7 @@ export function createMetrics(options: MetricsOptions): ProbeMetrics {
   };
 }
 
-/** A small, fixed set of causes, so the label cannot grow with whatever a server says. */
-export function causeOf(reason = ''): string {
-  const status = /Unexpected server response: (\d{3})/.exec(reason);
-  if (status) return `refused_${status[1]}`;
-  if (/code 1000\b/.test(reason)) return 'closed_normal';
-  if (/code 1001\b/.test(reason)) return 'closed_going_away';
-  if (/code 1009\b|Max payload size exceeded/.test(reason)) return 'frame_too_large';
-  if (/code 1006\b/.test(reason)) return 'dropped';
-  if (/code \d+/.test(reason)) return 'closed_other';
-  if (/timed out|timeout/i.test(reason)) return 'timeout';
-  if (/ENOTFOUND|EAI_AGAIN/.test(reason)) return 'dns';
-  if (/ECONNREFUSED/.test(reason)) return 'connection_refused';
-  return 'other';
+/** The reconnect label: the cause, and for a refused handshake its HTTP status. */
+export function causeLabel(disconnect: Disconnect): string {
+  return disconnect.cause === 'refused' ? `refused_${disconnect.status}` : disconnect.cause;
 }

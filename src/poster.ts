@@ -1,21 +1,18 @@
 import axios, { type AxiosError, type AxiosInstance, isAxiosError } from 'axios';
 import axiosRetry, { exponentialDelay } from 'axios-retry';
 import { Observable } from 'rxjs';
-import type { PostFn, PostReport } from '../streams/posting';
+import type { PostReport } from '../streams/messages';
+import type { PostFn } from '../streams/posting';
 import { TokenError, type TokenSource } from './auth';
+import type { Config } from './config';
 import { describeHttpError } from './httpError';
 
-export interface PosterOptions {
-  readonly collectorUrl: string;
-  readonly datasetId: string;
-  readonly datasetVersion: string;
+export interface PosterOptions
+  extends Pick<Config['posting'], 'collectorUrl' | 'retries' | 'timeoutMs' | 'retryMaxDelayMs'> {
+  readonly dataset: Config['dataset'];
   readonly appId: string;
   /** Bearer mode when given, webhook mode (token in the query) otherwise. */
   readonly tokens?: TokenSource;
-  readonly webhookToken: string;
-  readonly retries: number;
-  readonly attemptTimeoutMs: number;
-  readonly retryMaxDelayMs: number;
   readonly onRetry?: (retry: number, reason: string) => void;
   readonly wallClock?: () => Date;
 }
@@ -32,16 +29,15 @@ const MAX_RESPONSE_BYTES = 64 * 1024;
 export function createPoster(options: PosterOptions): PostFn {
   const http = axios.create({
     baseURL: options.collectorUrl,
-    timeout: options.attemptTimeoutMs,
+    timeout: options.timeoutMs,
     maxContentLength: MAX_RESPONSE_BYTES,
     maxBodyLength: MAX_RESPONSE_BYTES,
     maxRedirects: 0,
     headers: { 'Content-Type': 'application/json' },
   });
   const { tokens } = options;
-  const path = tokens
-    ? `/event/${encodeURIComponent(options.datasetId)}/${encodeURIComponent(options.datasetVersion)}`
-    : `/webhook/event/${encodeURIComponent(options.datasetId)}/${encodeURIComponent(options.datasetVersion)}`;
+  const { id, version } = options.dataset;
+  const path = `${tokens ? '' : '/webhook'}/event/${encodeURIComponent(id)}/${encodeURIComponent(version)}`;
 
   if (tokens) {
     // Runs before every attempt, retries included, so each carries a current token.
@@ -62,9 +58,7 @@ export function createPoster(options: PosterOptions): PostFn {
   // axios's `timeout` fires when an attempt's connection stays silent; this deadline bounds
   // the whole post (every attempt and wait), so an answer that trickles cannot hold it open.
   const deadlineMs =
-    (options.retries + 1) * options.attemptTimeoutMs +
-    options.retries * options.retryMaxDelayMs +
-    1_000;
+    (options.retries + 1) * options.timeoutMs + options.retries * options.retryMaxDelayMs + 1_000;
   const wallClock = options.wallClock ?? (() => new Date());
   return (seqno) =>
     new Observable<PostReport>((subscriber) => {
@@ -101,7 +95,7 @@ async function send(
   body: { app_id: string; seqno: number; time_sent: string },
   signal: AbortSignal,
 ): Promise<PostReport> {
-  const params = options.tokens ? undefined : { token: options.webhookToken };
+  const params = options.tokens ? undefined : { token: options.dataset.webhookToken };
   let renewed = 0;
   for (;;) {
     try {

@@ -1,20 +1,22 @@
 import { randomBytes } from 'node:crypto';
-import { defer, type Subscription, timer } from 'rxjs';
+import { connectable, defer, timer } from 'rxjs';
 import { retry } from 'rxjs/operators';
-import { type ProbeOptions, probe$ } from '../streams/probe';
-import { readinessProblems, statusView } from '../streams/status';
-import type { TrackerState } from '../streams/tracker';
-import { clientCredentials } from './auth';
+import { derivedStreams } from '../streams/derivedStreams';
+import { probe$ } from '../streams/probe';
+import { postingWindowMs, readinessProblems } from '../streams/readiness';
+import type { TrackerState } from '../streams/trackerState';
+import { clientCredentials, type TokenSource } from './auth';
 import { monotonicScheduler } from './clock';
 import type { Config } from './config';
-import { logEffects } from './effectLog';
+import { logEffect } from './effectLog';
 import { eventTable } from './eventTable';
-import { readinessReply, text } from './health';
 import type { Logger } from './logger';
-import { createMetrics, SHARE_WINDOWS } from './metrics';
+import { createMetrics, type ProbeMetrics } from './metrics';
 import { createPoster } from './poster';
-import { type HttpServer, type Reply, startHttpServer } from './server';
+import { probeRoutes } from './routes';
+import { startHttpServer } from './server';
 import { statusPage } from './statusPage';
+import { statusView } from './statusView';
 import { createConnect } from './subscription';
 import { VERSION } from './version';
 
@@ -29,93 +31,48 @@ export interface RunningProbe {
 const TICK_MS = 1_000;
 const TABLE_EVERY_MS = 30_000;
 
-/** Wires the stream core to its adapters and sinks, and starts it. */
+/** The composition root: wires the stream core to its adapters and sinks, and starts it. */
 export async function startProbe(config: Config, logger: Logger): Promise<RunningProbe> {
+  const { dataset, posting, subscription, tracker, server, run } = config;
   const appId = randomBytes(4).toString('hex');
-  const startedAt = monotonicScheduler.now();
-  const authMode = config.clientId ? 'bearer' : 'webhook';
-  let latest: TrackerState | undefined;
+  const now = () => monotonicScheduler.now();
+  const startedAt = now();
+  const authMode = config.auth.clientId ? 'bearer' : 'webhook';
   const metrics = createMetrics({
     appId,
-    datasetId: config.datasetId,
-    datasetVersion: config.datasetVersion,
+    dataset,
     version: VERSION,
     authMode,
-    listeners: config.listeners,
-    latencyBucketsSeconds: config.latencyBucketsSeconds,
-    state: () => latest,
+    listeners: subscription.listeners,
+    latencyBucketsSeconds: server.latencyBucketsSeconds,
   });
-
-  const tokens =
-    config.clientId && config.clientSecret
-      ? clientCredentials({
-          keycloakUrl: config.keycloakUrl,
-          realm: config.keycloakRealm,
-          clientId: config.clientId,
-          clientSecret: config.clientSecret,
-          timeoutMs: config.tokenTimeoutMs,
-          onRequest(result, detail) {
-            metrics.tokenRequest(result);
-            if (result === 'ok') logger.debug('access token fetched', { detail });
-            else logger.warn('access token request failed', { detail });
-          },
-        })
-      : undefined;
   const post = createPoster({
-    collectorUrl: config.collectorUrl,
-    datasetId: config.datasetId,
-    datasetVersion: config.datasetVersion,
+    ...posting,
+    dataset,
     appId,
-    tokens,
-    webhookToken: config.webhookToken,
-    retries: config.postRetries,
-    attemptTimeoutMs: config.postTimeoutMs,
-    retryMaxDelayMs: config.postRetryMaxDelayMs,
+    tokens: authMode === 'bearer' ? bearerTokens(config, metrics, logger) : undefined,
     onRetry(retry, reason) {
       metrics.postRetried();
       logger.debug('retrying post', { retry, reason });
     },
   });
-  const connect = createConnect({
-    url: config.websocketUrl,
-    datasetId: config.datasetId,
-    webhookToken: config.webhookToken,
-    connectTimeoutMs: config.connectTimeoutMs,
-    pingIntervalMs: config.pingIntervalMs,
-  });
-
-  const options: ProbeOptions = {
-    appId,
-    postIntervalMs: config.postIntervalMs,
-    lostTimeoutMs: config.lostTimeoutMs,
-    purgeTimeoutMs: config.purgeTimeoutMs,
-    cleanIntervalMs: config.cleanIntervalMs,
-    missingGraceMs: config.missingGraceMs,
-    windowsMs: SHARE_WINDOWS.map((w) => w.ms),
-    tickMs: TICK_MS,
-    listeners: config.listeners,
-    listenerStaggerMs: config.listenerStaggerMs,
-    reconnectBackoff: { initialMs: config.reconnectMinMs, maxMs: config.reconnectMaxMs },
-    maxPostsInFlight: config.maxPostsInFlight,
-    maxConnectionMs: config.maxConnectionMs,
-    maxWaitForListenerMs: config.connectTimeoutMs,
-  };
-
+  const connect = createConnect({ ...subscription, dataset });
   logger.info('probe starting', {
     appId,
-    dataset: config.datasetId,
-    version: config.datasetVersion,
+    dataset: dataset.id,
+    version: dataset.version,
     authMode,
-    collector: config.collectorUrl,
-    subscription: config.websocketUrl,
-    listeners: config.listeners,
-    intervalSeconds: config.postIntervalMs / 1000,
+    collector: posting.collectorUrl,
+    subscription: subscription.url,
+    listeners: subscription.listeners,
+    intervalSeconds: posting.intervalMs / 1000,
   });
 
   // Every actor handles its own failures; this outer retry is the last line, for a bug that
   // still escapes. It restarts the pipeline (tracked events are lost) rather than the process.
-  const pipeline: Subscription = defer(() => probe$(options, { post, connect }, monotonicScheduler))
-    .pipe(
+  const options = { tracker: { ...tracker, appId }, posting, subscription, tickMs: TICK_MS };
+  const step$ = connectable(
+    defer(() => probe$(options, { post, connect }, monotonicScheduler)).pipe(
       retry({
         delay: (error: unknown) => {
           metrics.pipelineRestarted();
@@ -123,64 +80,64 @@ export async function startProbe(config: Config, logger: Logger): Promise<Runnin
           return timer(1_000);
         },
       }),
-    )
-    .subscribe(({ state, effects }) => {
+    ),
+  );
+  const streams = derivedStreams(step$);
+  let latest: TrackerState | undefined;
+  const sinks = metrics.subscribeTo(streams);
+  sinks.add(streams.effects$.subscribe((effect) => logEffect(logger, effect)));
+  sinks.add(
+    streams.state$.subscribe((state) => {
       latest = state;
-      metrics.apply(effects);
-      logEffects(logger, effects);
-    });
+    }),
+  );
+  sinks.add(step$.connect());
 
-  const page = statusPage(`dataplatform-probe · ${config.datasetId} v${config.datasetVersion}`);
-  // Posting is OK (status page) and the probe ready (/readyz) while a post succeeded within
-  // three intervals plus one post timeout.
-  const postingWindowMs = 3 * config.postIntervalMs + config.postTimeoutMs;
-  const statusOptions = { configuredListeners: config.listeners, postingWindowMs, startedAt };
-  let server: HttpServer;
-  try {
-    server = await startHttpServer(config.metricsPort, config.metricsHost, {
-      '/': () => metricsReply(metrics.registry),
-      '/metrics': () => metricsReply(metrics.registry),
-      '/healthz': () => text(200, 'ok\n'),
-      '/readyz': () =>
-        readinessReply(
-          readinessProblems(latest, monotonicScheduler.now(), postingWindowMs, startedAt),
-        ),
-      '/status': () => ({ status: 200, type: 'text/html; charset=utf-8', body: page }),
-      '/status.json': () => ({
-        status: 200,
-        type: 'application/json',
-        body: latest
-          ? JSON.stringify(statusView(latest, monotonicScheduler.now(), statusOptions))
-          : '{}',
-      }),
-    });
-  } catch (error) {
-    pipeline.unsubscribe();
+  const windowMs = postingWindowMs(posting.intervalMs, posting.timeoutMs);
+  const statusOptions = {
+    configuredListeners: subscription.listeners,
+    postingWindowMs: windowMs,
+    startedAt,
+  };
+  const http = await startHttpServer(
+    server.port,
+    server.host,
+    probeRoutes({
+      registry: metrics.registry,
+      page: statusPage(`dataplatform-probe · ${dataset.id} v${dataset.version}`),
+      statusJson: () => (latest ? JSON.stringify(statusView(latest, now(), statusOptions)) : '{}'),
+      readinessProblems: () => readinessProblems(latest, now(), windowMs, startedAt),
+    }),
+  ).catch((error: unknown) => {
+    sinks.unsubscribe();
     throw error;
-  }
-  logger.info('metrics served', { port: server.port });
+  });
+  logger.info('metrics served', { port: http.port });
 
-  const table = config.runLocal
-    ? setInterval(
-        () => latest && process.stdout.write(eventTable(latest, monotonicScheduler.now())),
-        TABLE_EVERY_MS,
-      )
+  const table = run.local
+    ? setInterval(() => latest && process.stdout.write(eventTable(latest, now())), TABLE_EVERY_MS)
     : undefined;
 
   return {
     appId,
-    port: server.port,
+    port: http.port,
     state: () => latest,
     async stop() {
       clearInterval(table);
-      pipeline.unsubscribe();
-      await server.close();
+      sinks.unsubscribe();
+      await http.close();
     },
   };
 }
 
-async function metricsReply(
-  registry: ReturnType<typeof createMetrics>['registry'],
-): Promise<Reply> {
-  return { status: 200, type: registry.contentType, body: await registry.metrics() };
+/** Bearer mode's token source, with every token request counted and logged (never the token). */
+function bearerTokens(config: Config, metrics: ProbeMetrics, logger: Logger): TokenSource {
+  return clientCredentials({
+    ...config.auth,
+    onRequest(result, detail) {
+      metrics.tokenRequest(result);
+      if (result === 'ok') logger.debug('access token fetched', { detail });
+      else logger.warn('access token request failed', { detail });
+    },
+  });
 }

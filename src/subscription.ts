@@ -2,15 +2,13 @@ import { concat, NEVER, Observable, of } from 'rxjs';
 import { map, switchMap } from 'rxjs/operators';
 import makeWebSocketObservable, { type WebSocketLike } from 'rxjs-websockets';
 import WebSocket from 'ws';
-import type { ConnectFn, SocketEvent } from '../streams/listener';
+import { type ConnectFn, ConnectionEnded } from '../streams/listener';
+import type { Disconnect, SocketEvent } from '../streams/messages';
+import type { Config } from './config';
 
-export interface SubscriptionOptions {
-  readonly url: string;
-  readonly datasetId: string;
-  readonly webhookToken: string;
-  readonly connectTimeoutMs: number;
-  /** A ping goes out this often; a connection that has not answered the last one is cut. */
-  readonly pingIntervalMs: number;
+export interface SubscriptionOptions
+  extends Pick<Config['subscription'], 'url' | 'connectTimeoutMs' | 'pingIntervalMs'> {
+  readonly dataset: Pick<Config['dataset'], 'id' | 'webhookToken'>;
   /** Frames larger than this close the connection (ws answers 1009) instead of being buffered. */
   readonly maxFrameBytes?: number;
 }
@@ -21,14 +19,14 @@ const CLOSE_GRACE_MS = 2_000;
 /**
  * The subscription adapter: one rxjs-websockets connection over a `ws` socket (Node 20 has no
  * global WebSocket), with a handshake timeout, a frame size cap and a ping heartbeat, none of
- * which rxjs-websockets has. Its errors are rewritten to say why the connection ended (close
- * code and reason, refused handshake status, network error), never with the URL, which holds
- * the webhook token.
+ * which rxjs-websockets has. It decides, once, why a connection ended (see `disconnectOf`) and
+ * errors with that as a `ConnectionEnded`; no text it produces carries the URL, which holds the
+ * webhook token.
  */
 export function createConnect(options: SubscriptionOptions): ConnectFn {
   const query = new URLSearchParams({
-    dataset_id: options.datasetId,
-    webhook_token: options.webhookToken,
+    dataset_id: options.dataset.id,
+    webhook_token: options.dataset.webhookToken,
   });
   const url = `${options.url}${options.url.includes('?') ? '&' : '?'}${query}`;
 
@@ -36,6 +34,7 @@ export function createConnect(options: SubscriptionOptions): ConnectFn {
     new Observable<SocketEvent>((subscriber) => {
       let socket: WebSocket | undefined;
       let closed: { code: number; reason: string } | undefined;
+      let silentPeer = false;
       let heartbeat: NodeJS.Timeout | undefined;
 
       const makeWebSocket = (address: string): WebSocketLike => {
@@ -57,6 +56,7 @@ export function createConnect(options: SubscriptionOptions): ConnectFn {
           });
           heartbeat = setInterval(() => {
             if (!answered) {
+              silentPeer = true;
               ws.terminate();
               return;
             }
@@ -75,14 +75,14 @@ export function createConnect(options: SubscriptionOptions): ConnectFn {
         .pipe(
           switchMap((getResponses) =>
             concat(
-              of<SocketEvent>({ type: 'open' }),
+              of<SocketEvent>({ kind: 'open' }),
               getResponses(NEVER).pipe(
                 // ws hands text frames over as strings, binary ones as Buffers.
                 map(
                   (data): SocketEvent =>
                     typeof data === 'string'
-                      ? { type: 'message', data }
-                      : { type: 'binary', bytes: (data as unknown as Buffer).length },
+                      ? { kind: 'message', data }
+                      : { kind: 'binary', bytes: (data as unknown as Buffer).length },
                 ),
               ),
             ),
@@ -90,7 +90,8 @@ export function createConnect(options: SubscriptionOptions): ConnectFn {
         )
         .subscribe({
           next: (event) => subscriber.next(event),
-          error: (error: unknown) => subscriber.error(new Error(why(error, closed))),
+          error: (error: unknown) =>
+            subscriber.error(new ConnectionEnded(disconnectOf(error, closed, silentPeer))),
           complete: () => subscriber.complete(),
         });
 
@@ -106,11 +107,46 @@ export function createConnect(options: SubscriptionOptions): ConnectFn {
     });
 }
 
-function why(error: unknown, closed: { code: number; reason: string } | undefined): string {
+const CLOSE_CAUSES: Record<number, Disconnect['cause']> = {
+  1000: 'closed_normal',
+  1001: 'closed_going_away',
+  1006: 'dropped',
+  1009: 'frame_too_large',
+};
+
+/**
+ * Why a connection ended, from what `ws` reported: a refused handshake (its HTTP status), a
+ * network error, a heartbeat that went unanswered, or a close (its code). The detail is for
+ * people; the cause and numbers are what anything downstream reads.
+ */
+export function disconnectOf(
+  error: unknown,
+  closed: { code: number; reason: string } | undefined,
+  silentPeer = false,
+): Disconnect {
   const message = error instanceof Error ? error.message : '';
-  if (closed && !/Unexpected server response|ENOTFOUND|ECONNREFUSED|timed out/.test(message)) {
-    return `closed with code ${closed.code}${closed.reason ? ` (${closed.reason})` : ''}`;
+  const refused = /Unexpected server response: (\d+)/.exec(message);
+  if (refused) {
+    const status = Number(refused[1]);
+    return { cause: 'refused', status, detail: `handshake refused with HTTP ${status}` };
   }
-  if (message) return message.replace(/[?&][^\s]*/g, '');
-  return closed ? `closed with code ${closed.code}` : 'connection failed';
+  const network = networkCause(message);
+  if (network) return { cause: network, detail: message.replace(/[?&][^\s]*/g, '') };
+  if (silentPeer) return { cause: 'no_pong', code: closed?.code, detail: 'no answer to ping' };
+  if (/Max payload size exceeded/.test(message)) {
+    return { cause: 'frame_too_large', code: 1009, detail: 'frame too large' };
+  }
+  if (closed) {
+    const { code, reason } = closed;
+    const detail = `closed with code ${code}${reason ? ` (${reason})` : ''}`;
+    return { cause: CLOSE_CAUSES[code] ?? 'closed_other', code, detail };
+  }
+  return { cause: 'other', detail: message.replace(/[?&][^\s]*/g, '') || 'connection failed' };
+}
+
+function networkCause(message: string): Disconnect['cause'] | undefined {
+  if (/timed out|timeout/i.test(message)) return 'timeout';
+  if (/ENOTFOUND|EAI_AGAIN/.test(message)) return 'dns';
+  if (/ECONNREFUSED/.test(message)) return 'connection_refused';
+  return undefined;
 }

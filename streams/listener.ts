@@ -11,20 +11,29 @@ import {
 } from 'rxjs';
 import { catchError, retry, tap } from 'rxjs/operators';
 import { type BackoffOptions, backoffDelay } from './backoff';
-import type { ListenerChange, Receipt } from './messages';
-
-/** What a subscription connection reports: opened, then frames. */
-export type SocketEvent =
-  | { readonly type: 'open' }
-  | { readonly type: 'message'; readonly data: string }
-  | { readonly type: 'binary'; readonly bytes: number };
+import type { Disconnect, ListenerChange, Receipt, SocketEvent } from './messages';
 
 /**
  * Opens one subscription connection. The stream errors when the connection ends for any
- * reason (refused, dropped, closed by the server), with a message saying why; it completes
- * only when unsubscribed.
+ * reason (refused, dropped, closed by the server), with a `ConnectionEnded` that says why; it
+ * completes only when unsubscribed.
  */
 export type ConnectFn = (listenerId: number) => Observable<SocketEvent>;
+
+/** The error a connection's stream ends with: why, decided where the socket closed. */
+export class ConnectionEnded extends Error {
+  constructor(readonly disconnect: Disconnect) {
+    super(disconnect.detail);
+  }
+}
+
+/** Why a connection ended, from whatever its stream errored with. */
+export function disconnectOf(error: unknown): Disconnect {
+  if (error instanceof ConnectionEnded) return error.disconnect;
+  return { cause: 'other', detail: error instanceof Error ? error.message : 'connection failed' };
+}
+
+const COMPLETED: Disconnect = { cause: 'completed', detail: 'connection completed' };
 
 export interface ListenerOptions {
   readonly backoff: BackoffOptions;
@@ -65,10 +74,9 @@ export function listener$(
       catchError((error: unknown) => {
         const retryInMs = backoffDelay(failures, backoff, random);
         failures += 1;
-        const reason =
-          error instanceof Error ? error.message || 'connection closed' : String(error);
+        const disconnect = disconnectOf(error);
         return concat(
-          of(change(listenerId, connection.currentId(), 'disconnected', { reason, retryInMs })),
+          of(change(listenerId, connection.currentId(), 'disconnected', { disconnect, retryInMs })),
           throwError(() => new RetryAfter(retryInMs)),
         );
       }),
@@ -121,20 +129,20 @@ function rotating$(
       }
       connection.subscription = concat(
         connect(listenerId),
-        throwError(() => new Error('connection completed')),
+        throwError(() => new ConnectionEnded(COMPLETED)),
       ).subscribe({
         next(event) {
-          if (event.type === 'open') {
-            let reason: string | undefined;
+          if (event.kind === 'open') {
+            let rotated: true | undefined;
             if (connection === successor) {
               const old = current;
               current = connection;
               currentId = connection.id;
               successor = undefined;
               close(old);
-              reason = 'rotated';
+              rotated = true;
             }
-            subscriber.next(change(listenerId, connection.id, 'connected', { reason }));
+            subscriber.next(change(listenerId, connection.id, 'connected', { rotated }));
             scheduleRotation(connection, maxConnectionMs);
             return;
           }
@@ -142,8 +150,8 @@ function rotating$(
             kind: 'receipt',
             listenerId,
             connectionId: connection.id,
-            data: event.type === 'message' ? event.data : '',
-            binary: event.type === 'binary' || undefined,
+            data: event.kind === 'message' ? event.data : '',
+            binary: event.kind === 'binary' || undefined,
             receivedAt: scheduler.now(),
           });
         },

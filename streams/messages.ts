@@ -1,7 +1,7 @@
 /**
- * The messages that flow between the probe's actors, as one discriminated union per edge.
- * Times are milliseconds on the probe's clock (`scheduler.now()`: monotonic in production,
- * virtual in marble tests).
+ * Every message that flows between the probe's actors and from the core to its sinks. Each
+ * union is discriminated by `kind`. Times are milliseconds on the probe's clock
+ * (`scheduler.now()`: monotonic in production, virtual in marble tests).
  */
 
 /** The k-th post of the schedule: seqno k + 1, due at start + k × interval. */
@@ -34,6 +34,49 @@ export interface PostFailed {
 
 export type PostOutcome = PostStarted | PostSucceeded | PostFailed;
 
+/** What the poster adapter reports for one post, retries included. */
+export interface PostReport {
+  readonly retries: number;
+}
+
+/** What a subscription connection reports: opened, then frames. */
+export type SocketEvent =
+  | { readonly kind: 'open' }
+  | { readonly kind: 'message'; readonly data: string }
+  | { readonly kind: 'binary'; readonly bytes: number };
+
+/**
+ * Why a connection ended, from a closed set, decided where the socket closes. The label of the
+ * reconnect metric is built from `cause` (and `status`), never from text.
+ */
+export type DisconnectCause =
+  /** The handshake was answered with an HTTP status (see `status`). */
+  | 'refused'
+  | 'closed_normal'
+  | 'closed_going_away'
+  | 'frame_too_large'
+  /** Closed without a close frame (1006): network drop or a killed peer. */
+  | 'dropped'
+  | 'closed_other'
+  /** The peer stopped answering pings and the connection was cut. */
+  | 'no_pong'
+  | 'timeout'
+  | 'dns'
+  | 'connection_refused'
+  /** The connection's stream ended without an error. */
+  | 'completed'
+  | 'other';
+
+export interface Disconnect {
+  readonly cause: DisconnectCause;
+  /** The WebSocket close code, when a close was seen. */
+  readonly code?: number;
+  /** The HTTP status of a refused handshake. */
+  readonly status?: number;
+  /** One line for people (logs, status page): never parsed, may hold text from the server. */
+  readonly detail: string;
+}
+
 /** One text frame from one subscription connection. */
 export interface Receipt {
   readonly kind: 'receipt';
@@ -47,13 +90,16 @@ export interface Receipt {
 
 export type ListenerStatus = 'connecting' | 'connected' | 'disconnected';
 
-/** A listener's connection changed state; `reason` says why it went down. */
+/** A listener's connection changed state. */
 export interface ListenerChange {
   readonly kind: 'listener';
   readonly listenerId: number;
   readonly connectionId: number;
   readonly status: ListenerStatus;
-  readonly reason?: string;
+  /** On 'connected': this connection replaced an older one in a planned rotation. */
+  readonly rotated?: true;
+  /** On 'disconnected': why. */
+  readonly disconnect?: Disconnect;
   /** On 'disconnected': how long until the next connect attempt. */
   readonly retryInMs?: number;
 }
@@ -69,3 +115,69 @@ export interface Clean {
 }
 
 export type TrackerInput = PostOutcome | Receipt | ListenerChange | Tick | Clean;
+
+/** What a subscription frame turned out to be. */
+export type ParsedFrame =
+  | { readonly kind: 'event'; readonly appId: string; readonly seqno: number }
+  | { readonly kind: 'malformed'; readonly reason: MalformedReason };
+
+export type MalformedReason =
+  | 'binary'
+  | 'too-large'
+  | 'not-json'
+  | 'not-an-object'
+  | 'bad-app-id'
+  | 'bad-seqno';
+
+/** What one tracker step did that a sink may want to tell (count, log, observe). */
+export type Effect =
+  | {
+      /** A post was answered (every post once, whether it counts or not). */
+      readonly kind: 'post-done';
+      readonly seqno: number;
+      readonly ok: boolean;
+      readonly durationMs: number;
+      readonly retries: number;
+    }
+  | { readonly kind: 'posted'; readonly seqno: number }
+  | {
+      readonly kind: 'post-error';
+      readonly seqno: number;
+      readonly retries: number;
+      readonly error: string;
+    }
+  | {
+      readonly kind: 'received';
+      readonly seqno: number;
+      readonly latencyMs: number;
+      readonly listenerId: number;
+      readonly outOfOrder: boolean;
+    }
+  | LateEvent
+  | { readonly kind: 'duplicate'; readonly seqno: number; readonly listenerId: number }
+  | { readonly kind: 'wrong-app-id'; readonly appId: string; readonly listenerId: number }
+  | { readonly kind: 'unknown-seqno'; readonly seqno: number; readonly listenerId: number }
+  | {
+      readonly kind: 'malformed';
+      readonly reason: MalformedReason;
+      readonly sample: string;
+      readonly listenerId: number;
+    }
+  | LostEvents
+  | { readonly kind: 'purged'; readonly count: number }
+  | { readonly kind: 'listener'; readonly change: ListenerChange }
+  | { readonly kind: 'internal-error'; readonly error: string };
+
+/** Events whose lost deadline passed without a receipt. */
+export interface LostEvents {
+  readonly kind: 'lost';
+  readonly seqnos: readonly number[];
+}
+
+/** An event received after it had been counted lost. */
+export interface LateEvent {
+  readonly kind: 'late';
+  readonly seqno: number;
+  readonly latencyMs: number;
+  readonly listenerId: number;
+}

@@ -12,12 +12,7 @@ import {
   take,
   throwIfEmpty,
 } from 'rxjs';
-import type { PostCommand, PostOutcome } from './messages';
-
-/** What the poster adapter reports for one post, retries included. */
-export interface PostReport {
-  readonly retries: number;
-}
+import type { PostCommand, PostOutcome, PostReport } from './messages';
 
 /**
  * Posts event `seqno` (retries and timeouts inside) and emits one report, or errors with

@@ -10,30 +10,38 @@ import {
   timer,
 } from 'rxjs';
 import { filter, switchMap, take } from 'rxjs/operators';
-import type { BackoffOptions } from './backoff';
 import { type ConnectFn, listener$ } from './listener';
 import type { Clean, Tick } from './messages';
 import { type PostFn, postEvents } from './posting';
 import { postSchedule$ } from './schedule';
-import { type TrackerOptions, type TrackerStep, track } from './tracker';
+import { type TrackerStep, track } from './tracker';
+import type { TrackerOptions } from './trackerState';
 
-export interface ProbeOptions extends TrackerOptions {
-  readonly postIntervalMs: number;
-  readonly cleanIntervalMs: number;
+export interface ProbeOptions {
+  readonly tracker: TrackerOptions & {
+    /** How often lost marking and purging run. */
+    readonly cleanIntervalMs: number;
+  };
+  readonly posting: {
+    readonly intervalMs: number;
+    readonly maxInFlight: number;
+  };
+  readonly subscription: {
+    readonly listeners: number;
+    /** Listener i opens its first connection i × this after the start. */
+    readonly listenerStaggerMs: number;
+    readonly reconnectMinMs: number;
+    readonly reconnectMaxMs: number;
+    /**
+     * Posting starts when the first listener is connected, or after this long: an event posted
+     * while nobody listens can never arrive, and would read as lost.
+     */
+    readonly connectTimeoutMs: number;
+    /** Listeners replace a connection, make-before-break, once it is this old. */
+    readonly maxConnectionMs?: number;
+  };
   /** How often the missing-share windows move when nothing else happens. */
   readonly tickMs: number;
-  readonly listeners: number;
-  /** Listener i opens its first connection i × this after the start. */
-  readonly listenerStaggerMs: number;
-  readonly reconnectBackoff: BackoffOptions;
-  readonly maxPostsInFlight: number;
-  /**
-   * Posting starts when the first listener is connected, or after this long: an event posted
-   * while nobody listens can never arrive, and would read as lost.
-   */
-  readonly maxWaitForListenerMs: number;
-  /** Listeners replace a connection, make-before-break, once it is this old. */
-  readonly maxConnectionMs?: number;
 }
 
 export interface ProbeDependencies {
@@ -48,21 +56,21 @@ export interface ProbeDependencies {
  * every sink sees the same steps from one run.
  */
 export function probe$(
-  options: ProbeOptions,
+  { tracker, posting, subscription, tickMs }: ProbeOptions,
   { post, connect, random }: ProbeDependencies,
   scheduler: SchedulerLike = asyncScheduler,
 ): Observable<TrackerStep> {
   let connectionIds = 0;
   const nextConnectionId = () => ++connectionIds;
   const listenerOptions = {
-    backoff: options.reconnectBackoff,
-    maxConnectionMs: options.maxConnectionMs,
+    backoff: { initialMs: subscription.reconnectMinMs, maxMs: subscription.reconnectMaxMs },
+    maxConnectionMs: subscription.maxConnectionMs,
     random,
   };
 
   const listenerEvent$ = merge(
-    ...Array.from({ length: options.listeners }, (_, id) =>
-      timer(id * options.listenerStaggerMs, scheduler).pipe(
+    ...Array.from({ length: subscription.listeners }, (_, id) =>
+      timer(id * subscription.listenerStaggerMs, scheduler).pipe(
         switchMap(() => listener$(id, connect, nextConnectionId, listenerOptions, scheduler)),
       ),
     ),
@@ -70,16 +78,16 @@ export function probe$(
   const firstConnected$ = listenerEvent$.pipe(
     filter((event) => event.kind === 'listener' && event.status === 'connected'),
   );
-  const outcome$ = race(firstConnected$, timer(options.maxWaitForListenerMs, scheduler)).pipe(
+  const outcome$ = race(firstConnected$, timer(subscription.connectTimeoutMs, scheduler)).pipe(
     take(1),
-    switchMap(() => postSchedule$(options.postIntervalMs, scheduler)),
-    postEvents(post, options.maxPostsInFlight, scheduler),
+    switchMap(() => postSchedule$(posting.intervalMs, scheduler)),
+    postEvents(post, posting.maxInFlight, scheduler),
   );
-  const tick$ = interval(options.tickMs, scheduler).pipe(map((): Tick => ({ kind: 'tick' })));
-  const clean$ = interval(options.cleanIntervalMs, scheduler).pipe(
+  const tick$ = interval(tickMs, scheduler).pipe(map((): Tick => ({ kind: 'tick' })));
+  const clean$ = interval(tracker.cleanIntervalMs, scheduler).pipe(
     map((): Clean => ({ kind: 'clean' })),
   );
 
   // The tracker subscribes to the listeners first, so it sees every listener change.
-  return merge(listenerEvent$, outcome$, tick$, clean$).pipe(track(options, scheduler), share());
+  return merge(listenerEvent$, outcome$, tick$, clean$).pipe(track(tracker, scheduler), share());
 }

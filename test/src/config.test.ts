@@ -23,21 +23,21 @@ function problems(env: Record<string, string>): string[] {
 describe('configuration', () => {
   test('defaults follow the contract', () => {
     const config = loadConfig(base);
-    assert.equal(config.postIntervalMs, 10_000);
-    assert.equal(config.postRetries, 3);
-    assert.equal(config.lostTimeoutMs, 300_000);
-    assert.equal(config.purgeTimeoutMs, 900_000);
-    assert.equal(config.cleanIntervalMs, 30_000);
-    assert.equal(config.missingGraceMs, 10_000);
-    assert.equal(config.listeners, 2);
-    assert.equal(config.metricsPort, 8000);
-    assert.equal(config.datasetVersion, '1');
-    assert.equal(config.environment, 'prod');
-    assert.equal(config.collectorUrl, 'https://api.data.oslo.systems/event-collector');
-    assert.equal(config.keycloakUrl, 'https://login.oslo.kommune.no/auth');
-    assert.equal(config.keycloakRealm, 'api-catalog');
-    assert.equal(config.runLocal, false);
-    assert.equal(config.logLevel, 'info');
+    assert.equal(config.posting.intervalMs, 10_000);
+    assert.equal(config.posting.retries, 3);
+    assert.equal(config.tracker.lostTimeoutMs, 300_000);
+    assert.equal(config.tracker.purgeTimeoutMs, 900_000);
+    assert.equal(config.tracker.cleanIntervalMs, 30_000);
+    assert.equal(config.tracker.missingGraceMs, 10_000);
+    assert.equal(config.subscription.listeners, 2);
+    assert.equal(config.server.port, 8000);
+    assert.equal(config.dataset.version, '1');
+    // The prod environment's services.
+    assert.equal(config.posting.collectorUrl, 'https://api.data.oslo.systems/event-collector');
+    assert.equal(config.auth.keycloakUrl, 'https://login.oslo.kommune.no/auth');
+    assert.equal(config.auth.realm, 'api-catalog');
+    assert.equal(config.run.local, false);
+    assert.equal(config.run.logLevel, 'info');
   });
 
   test('fractions of seconds are accepted everywhere', () => {
@@ -51,11 +51,11 @@ describe('configuration', () => {
     });
     assert.deepEqual(
       [
-        config.postIntervalMs,
-        config.lostTimeoutMs,
-        config.purgeTimeoutMs,
-        config.cleanIntervalMs,
-        config.missingGraceMs,
+        config.posting.intervalMs,
+        config.tracker.lostTimeoutMs,
+        config.tracker.purgeTimeoutMs,
+        config.tracker.cleanIntervalMs,
+        config.tracker.missingGraceMs,
       ],
       [50, 1_500, 2_000, 250, 0],
     );
@@ -63,24 +63,24 @@ describe('configuration', () => {
 
   test('dev environment, overrides and local services', () => {
     const dev = loadConfig({ ...base, OKDATA_ENVIRONMENT: 'dev' });
-    assert.equal(dev.collectorUrl, 'https://api.data-dev.oslo.systems/event-collector');
-    assert.equal(dev.keycloakUrl, 'https://login-test.oslo.kommune.no/auth');
+    assert.equal(dev.posting.collectorUrl, 'https://api.data-dev.oslo.systems/event-collector');
+    assert.equal(dev.auth.keycloakUrl, 'https://login-test.oslo.kommune.no/auth');
     const overridden = loadConfig({
       ...base,
       EVENT_COLLECTOR_URL: 'http://collector.local:9000/',
       KEYCLOAK_SERVER_URL: 'http://kc.local/auth',
       KEYCLOAK_REALM: 'other',
     });
-    assert.equal(overridden.collectorUrl, 'http://collector.local:9000');
-    assert.equal(overridden.keycloakUrl, 'http://kc.local/auth');
-    assert.equal(overridden.keycloakRealm, 'other');
+    assert.equal(overridden.posting.collectorUrl, 'http://collector.local:9000');
+    assert.equal(overridden.auth.keycloakUrl, 'http://kc.local/auth');
+    assert.equal(overridden.auth.realm, 'other');
     const local = loadConfig({
       PROBE_WEBHOOK_TOKEN: 't0k3n',
       PROBE_DATASET_ID: 'ds',
       LOCAL_SERVICES_ONLY: 'true',
     });
-    assert.equal(local.collectorUrl, 'http://localhost:8081');
-    assert.equal(local.websocketUrl, 'ws://localhost:8765');
+    assert.equal(local.posting.collectorUrl, 'http://localhost:8081');
+    assert.equal(local.subscription.url, 'ws://localhost:8765');
   });
 
   test('every bad value is refused with one line naming the variable and the expected form', () => {
@@ -180,7 +180,11 @@ describe('the program refuses bad configuration before it starts', () => {
   test('--check-config validates and exits', () => {
     const ok = run(base, ['--check-config']);
     assert.equal(ok.status, 0);
-    assert.equal(ok.stdout, 'config ok\n');
+    const lines = ok.stdout.trimEnd().split('\n');
+    assert.equal(lines.at(-1), 'config ok');
+    assert.ok(lines.includes('POST_EVENT_INTERVAL_SECONDS=10'), ok.stdout);
+    assert.ok(lines.includes('PROBE_WEBHOOK_TOKEN=***'), ok.stdout);
+    assert.ok(!ok.stdout.includes(base.PROBE_WEBHOOK_TOKEN));
     const bad = run({ ...base, METRICS_PORT: '-1' }, ['--check-config']);
     assert.equal(bad.status, 2);
     assert.match(bad.stderr, /^config error: METRICS_PORT: /);

@@ -65,12 +65,10 @@ const OK: [number, string] = [200, '{"message":"Ok"}'];
 function poster(url: string, extra: Partial<PosterOptions> = {}) {
   return createPoster({
     collectorUrl: url,
-    datasetId: 'my-dataset',
-    datasetVersion: '2',
+    dataset: { id: 'my-dataset', version: '2', webhookToken: TOKEN },
     appId: 'a1b2c3d4',
-    webhookToken: TOKEN,
     retries: 3,
-    attemptTimeoutMs: 1_000,
+    timeoutMs: 1_000,
     retryMaxDelayMs: 50,
     ...extra,
   });
@@ -122,11 +120,17 @@ describe('webhook posting', () => {
     after(() => collector.close());
     const url = `http://127.0.0.1:${collector.port}`;
     assert.deepEqual(await attempt(poster(url), 1), { ok: false, error: 'HTTP 404', retries: 0 });
-    assert.deepEqual(await attempt(poster(url, { webhookToken: 'wrong' }), 1), {
-      ok: false,
-      error: 'HTTP 403',
-      retries: 0,
-    });
+    assert.deepEqual(
+      await attempt(
+        poster(url, { dataset: { id: 'my-dataset', version: '2', webhookToken: 'wrong' } }),
+        1,
+      ),
+      {
+        ok: false,
+        error: 'HTTP 403',
+        retries: 0,
+      },
+    );
     assert.equal(collector.stats.requests.length, 2);
   });
 });
@@ -170,7 +174,7 @@ describe('retries', () => {
   test('a hanging collector times out each attempt, and the failure says timeout', async () => {
     const stub = await server(() => 'hang');
     after(() => stub.close());
-    const result = await attempt(poster(stub.url, { attemptTimeoutMs: 150, retries: 1 }), 1);
+    const result = await attempt(poster(stub.url, { timeoutMs: 150, retries: 1 }), 1);
     assert.deepEqual(result, { ok: false, error: 'timeout', retries: 1 });
     assert.equal(stub.seen.length, 2);
   });
@@ -213,7 +217,7 @@ async function bearerSetup(
     realm: 'api-catalog',
     clientId: 'probe',
     clientSecret: secret,
-    timeoutMs: 1_000,
+    tokenTimeoutMs: 1_000,
     ...source,
   });
   const post = poster(`http://127.0.0.1:${collector.port}`, { tokens: credentials, retries: 0 });
@@ -292,7 +296,7 @@ describe('bearer posting with client credentials', () => {
         realm: 'r',
         clientId: 'probe',
         clientSecret: 'never-shown-1',
-        timeoutMs: 300,
+        tokenTimeoutMs: 300,
       });
       const post = poster('http://127.0.0.1:9', { tokens: source, retries: 0 });
       const result = await attempt(post, 1);

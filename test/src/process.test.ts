@@ -5,7 +5,7 @@ import { describe, test } from 'node:test';
 import { startCollector } from '../../local/collector';
 import { startHub } from '../../local/hub';
 import { startTokenServer } from '../../local/tokenServer';
-import { trackedCount } from '../../streams/tracker';
+import { trackedCount } from '../../streams/eventStore';
 import { DATASET, scrape, sleep, startStack, waitFor } from '../helpers/stack';
 
 const MAIN = join(__dirname, '..', '..', 'src', 'main.js');

@@ -2,7 +2,8 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { WebSocketServer } from 'ws';
 import { startHub } from '../../local/hub';
-import { connectedListeners, inFlight } from '../../streams/tracker';
+import { connectedListeners } from '../../streams/listenerView';
+import { inFlight } from '../../streams/trackerState';
 import {
   DATASET,
   freePort,
@@ -47,7 +48,9 @@ describe('subscription faults', () => {
       await waitFor(() => hub.stats.refused >= 4, 5_000, 'four refused connects');
       const view = stack.probe.state()?.listeners.get(0);
       assert.equal(view?.status === 'connected', false);
-      assert.match(view?.reason ?? '', /Unexpected server response: 403/);
+      assert.equal(view?.disconnect?.cause, 'refused');
+      assert.equal(view?.disconnect?.status, 403);
+      assert.match(view?.disconnect?.detail ?? '', /HTTP 403/);
       const metrics = await scrape(stack.probe.port);
       assert.ok(
         (metrics.get('probe_listener_reconnects_total{listener="0",cause="refused_403"}') ?? 0) >=
@@ -77,7 +80,9 @@ describe('subscription faults', () => {
         5_000,
         'refusals',
       );
-      assert.match(stack.probe.state()?.listeners.get(0)?.reason ?? '', /ECONNREFUSED/);
+      const refused = stack.probe.state()?.listeners.get(0)?.disconnect;
+      assert.equal(refused?.cause, 'connection_refused');
+      assert.match(refused?.detail ?? '', /ECONNREFUSED/);
       hub = await startHub({ port, token: WEBHOOK_TOKEN });
       await waitFor(
         () => connectedListeners(stack.probe.state() ?? ({ listeners: new Map() } as never)) === 1,
@@ -214,7 +219,9 @@ describe('subscription faults', () => {
         5_000,
         'cut',
       );
-      assert.match(stack.probe.state()?.listeners.get(0)?.reason ?? '', /1006/);
+      const cut = stack.probe.state()?.listeners.get(0)?.disconnect;
+      assert.equal(cut?.cause, 'no_pong');
+      assert.equal(cut?.code, 1006);
     } finally {
       await stack.stop();
       await new Promise((resolve) => silent.close(resolve));

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import { map } from 'rxjs/operators';
-import { type ConnectFn, listener$, type SocketEvent } from '../../streams/listener';
-import type { ListenerChange, Receipt } from '../../streams/messages';
+import { type ConnectFn, listener$ } from '../../streams/listener';
+import type { ListenerChange, Receipt, SocketEvent } from '../../streams/messages';
 import { testScheduler } from '../helpers/marbles';
 
 const backoff = { initialMs: 10, maxMs: 40 };
@@ -18,8 +18,8 @@ test('reconnects forever with capped exponential backoff, reset by a successful 
       cold<SocketEvent>('#'), // refused
       cold<SocketEvent>('#'), // refused: capped at 40
       cold<SocketEvent>('o 5ms m 5ms #', {
-        o: { type: 'open' },
-        m: { type: 'message', data: 'x' },
+        o: { kind: 'open' },
+        m: { kind: 'message', data: 'x' },
       }),
       cold<SocketEvent>('#'), // refused again: back to the first delay
       cold<SocketEvent>('-'),
@@ -56,7 +56,7 @@ test('reconnects forever with capped exponential backoff, reset by a successful 
 
 test('a connection that completes is treated as closed and reopened', () => {
   testScheduler().run(({ cold, expectObservable }) => {
-    const connect: ConnectFn = () => cold<SocketEvent>('o 3ms |', { o: { type: 'open' } });
+    const connect: ConnectFn = () => cold<SocketEvent>('o 3ms |', { o: { kind: 'open' } });
     let ids = 0;
     const events$ = listener$(3, connect, () => ++ids, { backoff, random: () => 0 }).pipe(
       map(show),
@@ -76,8 +76,8 @@ test('a connection that completes is treated as closed and reopened', () => {
 
 test('rotation opens the successor first and closes the old connection only once it is open', () => {
   testScheduler().run(({ cold, expectObservable, expectSubscriptions }) => {
-    const open: SocketEvent = { type: 'open' };
-    const frame = (data: string): SocketEvent => ({ type: 'message', data });
+    const open: SocketEvent = { kind: 'open' };
+    const frame = (data: string): SocketEvent => ({ kind: 'message', data });
     const first = cold<SocketEvent>('o 10ms m', { o: open, m: frame('a') }); // delivers during the overlap
     const second = cold<SocketEvent>('--o m', { o: open, m: frame('b') });
     const failing = cold<SocketEvent>('#'); // a successor that fails: the current one stays
@@ -98,7 +98,7 @@ test('rotation opens the successor first and closes the old connection only once
       map((x) =>
         x.kind === 'receipt'
           ? `${x.data}#${x.connectionId}`
-          : `${x.status}#${x.connectionId}${x.reason ? ` ${x.reason}` : ''}`,
+          : `${x.status}#${x.connectionId}${x.rotated ? ' rotated' : ''}`,
       ),
     );
     expectObservable(events$, '^ 29ms !').toBe('(ab) 7ms c d e 9ms f', {

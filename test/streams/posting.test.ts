@@ -1,8 +1,8 @@
 import { test } from 'node:test';
 import type { Observable } from 'rxjs';
 import { map } from 'rxjs/operators';
-import type { PostCommand, PostOutcome } from '../../streams/messages';
-import { type PostReport, postEvents, TOO_MANY_POSTS } from '../../streams/posting';
+import type { PostCommand, PostOutcome, PostReport } from '../../streams/messages';
+import { postEvents, TOO_MANY_POSTS } from '../../streams/posting';
 import { testScheduler } from '../helpers/marbles';
 
 const show = (o: PostOutcome): string => {

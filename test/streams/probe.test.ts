@@ -2,28 +2,33 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { asyncScheduler, concat, NEVER, type Observable, of, Subject, timer } from 'rxjs';
 import { map, tap } from 'rxjs/operators';
-import type { SocketEvent } from '../../streams/listener';
+import type { SocketEvent } from '../../streams/messages';
 import { type ProbeOptions, probe$ } from '../../streams/probe';
-import { inFlight, type TrackerState } from '../../streams/tracker';
-import { missingShare } from '../../streams/windows';
+import { missingShares } from '../../streams/shareWindows';
+import { inFlight, type TrackerState } from '../../streams/trackerState';
 import { testScheduler } from '../helpers/marbles';
 
 const APP = '0a1b2c3d';
 const options: ProbeOptions = {
-  appId: APP,
-  postIntervalMs: 1_000,
-  lostTimeoutMs: 300_000,
-  purgeTimeoutMs: 900_000,
-  cleanIntervalMs: 30_000,
-  missingGraceMs: 10_000,
-  windowsMs: [60_000, 180_000, 600_000],
+  tracker: {
+    appId: APP,
+    lostTimeoutMs: 300_000,
+    purgeTimeoutMs: 900_000,
+    cleanIntervalMs: 30_000,
+    missingGraceMs: 10_000,
+  },
+  posting: { intervalMs: 1_000, maxInFlight: 100 },
+  subscription: {
+    listeners: 2,
+    listenerStaggerMs: 500,
+    reconnectMinMs: 500,
+    reconnectMaxMs: 30_000,
+    connectTimeoutMs: 10_000,
+  },
   tickMs: 1_000,
-  listeners: 2,
-  listenerStaggerMs: 500,
-  reconnectBackoff: { initialMs: 500, maxMs: 30_000 },
-  maxPostsInFlight: 100,
-  maxWaitForListenerMs: 10_000,
 };
+const oneListener = { ...options, subscription: { ...options.subscription, listeners: 1 } };
+const percents = (s: TrackerState) => missingShares(s.windows).map((share) => share.percent);
 
 interface Stand {
   /** Milliseconds the collector takes to answer. */
@@ -43,12 +48,12 @@ function pipeline({ postMs, holdMs, drop = () => false, dead = false }: Stand) {
       tap(() => {
         if (dead || drop(seqno)) return;
         const data = JSON.stringify({ app_id: APP, seqno, time_sent: 'x' });
-        asyncScheduler.schedule(() => frames.next({ type: 'message', data }), holdMs);
+        asyncScheduler.schedule(() => frames.next({ kind: 'message', data }), holdMs);
       }),
       map(() => ({ retries: 0 })),
     );
   const delivered$: Observable<SocketEvent> = dead ? NEVER : frames;
-  const connect = () => concat(of<SocketEvent>({ type: 'open' }), delivered$);
+  const connect = () => concat(of<SocketEvent>({ kind: 'open' }), delivered$);
   return { post, connect };
 }
 
@@ -75,7 +80,7 @@ describe('the whole probe in virtual time', () => {
       totals: { ...s.totals },
       inFlight: inFlight(s),
       latency: s.latestLatencyMs,
-      shares: s.windows.windows.map(missingShare),
+      shares: percents(s),
     }));
     // 701 posts (at 0 s … 700 s); 140 of those with seqno % 5 = 0 are dropped.
     assert.equal(state.totals.posted, 701);
@@ -91,8 +96,8 @@ describe('the whole probe in virtual time', () => {
     const stand = { postMs: 40, holdMs: 0, dead: true };
     const times = [9_000, 10_500, 299_000, 300_500, 330_500, 700_500];
     const seen = observe(stand, times, (s) => ({
-      share1m: missingShare(s.windows.windows[0]),
-      share10m: missingShare(s.windows.windows[2]),
+      share1m: percents(s)[0],
+      share10m: percents(s)[2],
       lost: s.totals.lost,
       received: s.totals.received,
     }));
@@ -114,9 +119,7 @@ describe('the whole probe in virtual time', () => {
     // Events 101..130 (sent 100 s … 129 s) are dropped.
     const stand = { postMs: 40, holdMs: 100, drop: (seqno: number) => seqno > 100 && seqno <= 130 };
     const times = [150_000, 200_500, 330_000, 740_500];
-    const seen = observe(stand, times, (s) =>
-      s.windows.windows.map((w) => Math.round(missingShare(w))),
-    );
+    const seen = observe(stand, times, (s) => percents(s).map(Math.round));
     // At 150 s the 1m window holds sends in (80 s, 140 s]: 60 events, 30 dropped; the 3m and
     // 10m windows hold all 141 events sent by 140 s, 30 dropped (21.3 %).
     assert.deepEqual(seen[0], [50, 21, 21]);
@@ -137,13 +140,11 @@ describe('the whole probe in virtual time', () => {
     testScheduler().run(({ cold }) => {
       const post = () => cold('1ms (r|)', { r: { retries: 0 } });
       // The subscription answers only after 3 s; with nobody listening, a post could only be lost.
-      const slow = () => cold<SocketEvent>('3s o', { o: { type: 'open' } });
-      const subscription = probe$({ ...options, listeners: 1 }, { post, connect: slow }).subscribe(
-        ({ state }) => {
-          if (state.nextSeqno > 1 && seen.length === 0)
-            seen.push([asyncScheduler.now(), state.nextSeqno - 1]);
-        },
-      );
+      const slow = () => cold<SocketEvent>('3s o', { o: { kind: 'open' } });
+      const subscription = probe$(oneListener, { post, connect: slow }).subscribe(({ state }) => {
+        if (state.nextSeqno > 1 && seen.length === 0)
+          seen.push([asyncScheduler.now(), state.nextSeqno - 1]);
+      });
       asyncScheduler.schedule(() => subscription.unsubscribe(), 5_000);
     });
     assert.deepEqual(seen, [[3_000, 1]]);
@@ -152,13 +153,11 @@ describe('the whole probe in virtual time', () => {
     testScheduler().run(({ cold }) => {
       const post = () => cold('1ms (r|)', { r: { retries: 0 } });
       const never = () => cold<SocketEvent>('-');
-      const subscription = probe$({ ...options, listeners: 1 }, { post, connect: never }).subscribe(
-        ({ state }) => {
-          if (state.nextSeqno > 1 && capped.length === 0) capped.push(asyncScheduler.now());
-        },
-      );
+      const subscription = probe$(oneListener, { post, connect: never }).subscribe(({ state }) => {
+        if (state.nextSeqno > 1 && capped.length === 0) capped.push(asyncScheduler.now());
+      });
       asyncScheduler.schedule(() => subscription.unsubscribe(), 12_000);
     });
-    assert.deepEqual(capped, [options.maxWaitForListenerMs]);
+    assert.deepEqual(capped, [options.subscription.connectTimeoutMs]);
   });
 });

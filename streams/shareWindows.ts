@@ -1,4 +1,18 @@
-import type { EventState } from './tracker';
+import type { EventState, EventStore } from './eventStore';
+import { eventAt } from './eventStore';
+
+/** A window of the missing shares: its length, and the label its series and page show. */
+export interface ShareWindowSpec {
+  readonly label: string;
+  readonly lengthMs: number;
+}
+
+/** The windows of the fixed share series `probe_events_missing_<label>_share`. */
+export const SHARE_WINDOWS: readonly ShareWindowSpec[] = [
+  { label: '1m', lengthMs: 60_000 },
+  { label: '3m', lengthMs: 180_000 },
+  { label: '10m', lengthMs: 600_000 },
+];
 
 /**
  * The missing-share windows. Window w holds the events sent in (edge − length, edge], where
@@ -8,7 +22,7 @@ import type { EventState } from './tracker';
  * changes state, so no step ever scans the events.
  */
 export interface ShareWindow {
-  readonly lengthMs: number;
+  readonly spec: ShareWindowSpec;
   /** Next seqno to leave this window. */
   lo: number;
   /** Events in the window whose post is known to have succeeded. */
@@ -23,17 +37,18 @@ export interface ShareWindows {
   readonly windows: ShareWindow[];
 }
 
-interface Windowed {
-  readonly sentAt: number;
-  readonly state: EventState;
+/** One window's share, as the sinks receive it. */
+export interface MissingShare {
+  readonly label: string;
+  readonly lengthMs: number;
+  /** Percent (0–100); 0 for an empty window. */
+  readonly percent: number;
 }
 
-type Lookup = (seqno: number) => Windowed | undefined;
-
-export function createWindows(lengthsMs: readonly number[], firstSeqno: number): ShareWindows {
+export function createWindows(specs: readonly ShareWindowSpec[], firstSeqno: number): ShareWindows {
   return {
     hi: firstSeqno,
-    windows: lengthsMs.map((lengthMs) => ({ lengthMs, lo: firstSeqno, counted: 0, missing: 0 })),
+    windows: specs.map((spec) => ({ spec, lo: firstSeqno, counted: 0, missing: 0 })),
   };
 }
 
@@ -64,22 +79,17 @@ function add(window: ShareWindow, state: EventState, sign: 1 | -1): void {
 }
 
 /** Moves the windows to edge = now − grace. */
-export function moveWindows(
-  shares: ShareWindows,
-  edge: number,
-  nextSeqno: number,
-  eventAt: Lookup,
-): void {
-  while (shares.hi < nextSeqno) {
-    const event = eventAt(shares.hi);
+export function moveWindows(shares: ShareWindows, edge: number, store: EventStore): void {
+  while (shares.hi < store.nextSeqno) {
+    const event = eventAt(store, shares.hi);
     if (event === undefined || event.sentAt > edge) break;
     for (const window of shares.windows) add(window, event.state, 1);
     shares.hi += 1;
   }
   for (const window of shares.windows) {
     while (window.lo < shares.hi) {
-      const event = eventAt(window.lo);
-      if (event === undefined || event.sentAt > edge - window.lengthMs) break;
+      const event = eventAt(store, window.lo);
+      if (event === undefined || event.sentAt > edge - window.spec.lengthMs) break;
       add(window, event.state, -1);
       window.lo += 1;
     }
@@ -114,4 +124,13 @@ export function dropOldest(shares: ShareWindows, seqno: number, state: EventStat
 /** Percent (0–100) of the window's counted events that are missing; 0 for an empty window. */
 export function missingShare(window: ShareWindow): number {
   return window.counted === 0 ? 0 : (100 * window.missing) / window.counted;
+}
+
+/** Every window's share, in the order of the specs. */
+export function missingShares(shares: ShareWindows): MissingShare[] {
+  return shares.windows.map((window) => ({
+    label: window.spec.label,
+    lengthMs: window.spec.lengthMs,
+    percent: missingShare(window),
+  }));
 }

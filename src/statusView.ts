@@ -1,13 +1,8 @@
-import {
-  connectedListeners,
-  type EventState,
-  eventAt,
-  inFlight,
-  type Totals,
-  type TrackerState,
-  trackedCount,
-} from './tracker';
-import { missingShare } from './windows';
+import { type EventState, eventAt, trackedCount } from '../streams/eventStore';
+import { connectedListeners } from '../streams/listenerView';
+import { postingOk } from '../streams/readiness';
+import { missingShares } from '../streams/shareWindows';
+import { inFlight, type Totals, type TrackerState } from '../streams/trackerState';
 
 /** What the status page shows, computed from the tracker state on request. */
 export interface StatusView {
@@ -123,7 +118,7 @@ export function statusView(state: TrackerState, now: number, options: StatusOpti
         .map(([id, view]) => ({
           id,
           status: view.status,
-          reason: view.reason ?? null,
+          reason: view.status === 'connected' ? null : (view.disconnect?.detail ?? null),
           connects: view.connects,
           disconnects: view.disconnects,
           forSeconds: round((now - view.since) / 1000),
@@ -134,9 +129,9 @@ export function statusView(state: TrackerState, now: number, options: StatusOpti
       lastOkSecondsAgo: lastOk === undefined ? null : round((now - lastOk) / 1000),
       inProgress: state.postsInProgress,
     },
-    shares: state.windows.windows.map((w) => ({
-      window: `${Math.round(w.lengthMs / 60_000)}m`,
-      percent: round(missingShare(w), 2),
+    shares: missingShares(state.windows).map((share) => ({
+      window: share.label,
+      percent: round(share.percent, 2),
     })),
     latency: {
       latestMs: state.latestLatencyMs === undefined ? null : round(state.latestLatencyMs),
@@ -155,35 +150,6 @@ export function statusView(state: TrackerState, now: number, options: StatusOpti
     },
     lastForeignAppId: state.lastForeignAppId ?? null,
   };
-}
-
-/**
- * A post succeeded within the last `windowMs`, or none can have been due yet (the probe started
- * less than `windowMs` ago). Shared by the status page and `/readyz`.
- */
-export function postingOk(
-  state: TrackerState | undefined,
-  now: number,
-  windowMs: number,
-  startedAt: number,
-): boolean {
-  const lastOk = state?.lastPostOkAt;
-  return lastOk !== undefined ? now - lastOk <= windowMs : now - startedAt <= windowMs;
-}
-
-/** What stops the probe's numbers from meaning something now; empty when it is ready. */
-export function readinessProblems(
-  state: TrackerState | undefined,
-  now: number,
-  windowMs: number,
-  startedAt: number,
-): string[] {
-  const problems: string[] = [];
-  if (!state || connectedListeners(state) === 0) problems.push('no listener connected');
-  if (!postingOk(state, now, windowMs, startedAt)) {
-    problems.push(`no successful post in the last ${Math.round(windowMs / 1000)} s`);
-  }
-  return problems;
 }
 
 /** Nearest-rank quantile of sorted values; null when there are none. */

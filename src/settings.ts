@@ -1,0 +1,243 @@
+import type { FormatName } from './configFormats';
+
+/**
+ * One configuration variable, declared once. Everything else — the convict schema, the
+ * conversion to the value the program uses, the `Config` type, the README check and the
+ * `--check-config` listing — is derived from the table below.
+ */
+export interface Setting<T> {
+  readonly env: string;
+  /** One line for people: what it means. */
+  readonly doc: string;
+  readonly format: FormatName | readonly string[];
+  /** The value when unset, in the variable's own unit; undefined when it has no fixed one. */
+  readonly default?: unknown;
+  /** When unset and without a fixed default: the value follows from other variables. */
+  readonly fallback?: (get: (env: string) => unknown) => unknown;
+  readonly unit?: 'seconds';
+  readonly secret?: boolean;
+  /** From the variable's value to what the program uses (seconds become milliseconds). */
+  readonly toValue: (raw: never, get: (env: string) => unknown) => T;
+}
+
+/** A variable that only feeds the defaults of others: no field of `Config`. */
+const feedsOthers = (setting: Omit<Setting<never>, 'toValue'>): Setting<never> => ({
+  ...setting,
+  toValue: () => undefined as never,
+});
+
+const same = <T>(raw: T): T => raw;
+const ms = (seconds: number): number => Math.round(seconds * 1000);
+const stripSlash = (url: string): string => url.replace(/\/+$/, '');
+
+const text = (env: string, doc: string, extra: Partial<Setting<string>> = {}): Setting<string> => ({
+  env,
+  doc,
+  format: 'required',
+  toValue: same<string>,
+  ...extra,
+});
+const seconds = (
+  env: string,
+  defaultSeconds: number,
+  doc: string,
+  format: FormatName = 'seconds',
+): Setting<number> => ({ env, doc, format, default: defaultSeconds, unit: 'seconds', toValue: ms });
+const whole = (env: string, defaultValue: number, doc: string): Setting<number> => ({
+  env,
+  doc,
+  format: 'whole',
+  default: defaultValue,
+  toValue: same<number>,
+});
+const flag = (env: string, doc: string): Setting<boolean> => ({
+  env,
+  doc,
+  format: 'flag',
+  default: false,
+  toValue: same<boolean>,
+});
+
+export const ENVIRONMENTS = {
+  dev: {
+    collector: 'https://api.data-dev.oslo.systems/event-collector',
+    keycloak: 'https://login-test.oslo.kommune.no/auth',
+  },
+  prod: {
+    collector: 'https://api.data.oslo.systems/event-collector',
+    keycloak: 'https://login.oslo.kommune.no/auth',
+  },
+} as const;
+
+export const LOCAL_COLLECTOR_URL = 'http://localhost:8081';
+export const LOCAL_WEBSOCKET_URL = 'ws://localhost:8765';
+export const LOCAL_KEYCLOAK_URL = 'http://localhost:8082';
+
+type Environment = keyof typeof ENVIRONMENTS;
+const local = (get: (env: string) => unknown): boolean => get('LOCAL_SERVICES_ONLY') === true;
+const byEnvironment =
+  (service: 'collector' | 'keycloak', localUrl: string) => (get: (env: string) => unknown) =>
+    local(get) ? localUrl : ENVIRONMENTS[get('OKDATA_ENVIRONMENT') as Environment][service];
+
+export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
+
+/** Every variable the probe reads, grouped by the part that uses it. */
+export const SETTINGS = {
+  dataset: {
+    id: text('PROBE_DATASET_ID', 'dataset to post to and listen on'),
+    version: text('PROBE_DATASET_VERSION', 'dataset version', { default: '1' }),
+    webhookToken: text(
+      'PROBE_WEBHOOK_TOKEN',
+      'token for the subscription (and for webhook posting)',
+      { secret: true },
+    ),
+  },
+  posting: {
+    collectorUrl: {
+      env: 'EVENT_COLLECTOR_URL',
+      doc: "collector base URL, overriding the environment's",
+      format: 'url-or-null',
+      fallback: byEnvironment('collector', LOCAL_COLLECTOR_URL),
+      toValue: stripSlash,
+    } as Setting<string>,
+    intervalMs: seconds(
+      'POST_EVENT_INTERVAL_SECONDS',
+      10,
+      'time between posts, on a fixed schedule',
+    ),
+    retries: whole(
+      'POST_EVENT_RETRIES',
+      3,
+      'retries of one post (network errors, timeouts, 429, 5xx)',
+    ),
+    timeoutMs: seconds('POST_TIMEOUT_SECONDS', 5, 'timeout of one post attempt'),
+    retryMaxDelayMs: seconds(
+      'POST_RETRY_MAX_DELAY_SECONDS',
+      5,
+      'longest wait between retries',
+      'seconds-or-zero',
+    ),
+    maxInFlight: whole('MAX_POSTS_IN_FLIGHT', 50, 'posts running at once; past it a post fails'),
+  },
+  auth: {
+    environment: feedsOthers({
+      env: 'OKDATA_ENVIRONMENT',
+      doc: 'dev or prod: picks the collector and Keycloak defaults',
+      format: ['dev', 'prod'],
+      default: 'prod',
+    }),
+    clientId: text('OKDATA_CLIENT_ID', 'client id; with the secret, posts use bearer auth', {
+      format: 'optional',
+      default: '',
+    }),
+    clientSecret: text('OKDATA_CLIENT_SECRET', 'client secret', {
+      format: 'optional',
+      default: '',
+      secret: true,
+    }),
+    keycloakUrl: {
+      env: 'KEYCLOAK_SERVER_URL',
+      doc: "token server, overriding the environment's",
+      format: 'url-or-null',
+      fallback: byEnvironment('keycloak', LOCAL_KEYCLOAK_URL),
+      toValue: stripSlash,
+    } as Setting<string>,
+    realm: text('KEYCLOAK_REALM', 'Keycloak realm', { default: 'api-catalog' }),
+    tokenTimeoutMs: seconds('TOKEN_TIMEOUT_SECONDS', 10, 'timeout of one token request'),
+  },
+  subscription: {
+    url: {
+      env: 'WEBSOCKET_URL',
+      doc: 'subscription URL, without query (not needed with LOCAL_SERVICES_ONLY)',
+      format: 'url-or-null',
+      fallback: (get) => (local(get) ? LOCAL_WEBSOCKET_URL : null),
+      toValue: same<string>,
+    } as Setting<string>,
+    listeners: whole('WEBSOCKET_LISTENERS', 2, 'independent subscription connections, staggered'),
+    listenerStaggerMs: seconds(
+      'LISTENER_STAGGER_SECONDS',
+      1,
+      'delay between listener starts',
+      'seconds-or-zero',
+    ),
+    connectTimeoutMs: seconds('WEBSOCKET_CONNECT_TIMEOUT_SECONDS', 10, 'handshake timeout'),
+    pingIntervalMs: seconds('WEBSOCKET_PING_INTERVAL_SECONDS', 30, 'heartbeat ping interval'),
+    maxConnectionMs: seconds(
+      'WEBSOCKET_MAX_CONNECTION_SECONDS',
+      6600,
+      'replace a connection, make-before-break, once it is this old',
+    ),
+    reconnectMinMs: seconds('RECONNECT_MIN_SECONDS', 0.5, 'first reconnect delay'),
+    reconnectMaxMs: seconds('RECONNECT_MAX_SECONDS', 30, 'longest reconnect delay'),
+  },
+  tracker: {
+    lostTimeoutMs: seconds(
+      'MARK_EVENT_LOST_TIMEOUT_SECONDS',
+      300,
+      'an event not received this long after its post is lost',
+    ),
+    purgeTimeoutMs: seconds(
+      'PURGE_EVENT_TIMEOUT_SECONDS',
+      900,
+      'an event is forgotten this long after its post',
+    ),
+    cleanIntervalMs: seconds(
+      'CLEAN_EVENTS_INTERVAL_SECONDS',
+      30,
+      'how often lost marking and purging run',
+    ),
+    missingGraceMs: seconds(
+      'MISSING_GRACE_SECONDS',
+      10,
+      'an event counts in the missing shares only once it is this old',
+      'seconds-or-zero',
+    ),
+  },
+  server: {
+    port: whole('METRICS_PORT', 8000, 'port of the metrics and status server (0: any free one)'),
+    host: text('METRICS_HOST', 'address the metrics server binds to', { default: '0.0.0.0' }),
+    latencyBucketsSeconds: {
+      env: 'LATENCY_BUCKETS_SECONDS',
+      doc: 'buckets of the latency histogram',
+      format: 'buckets',
+      default: [0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300],
+      toValue: same<number[]>,
+    } as Setting<number[]>,
+  },
+  run: {
+    local: flag('RUN_LOCAL', 'debug logging, readable logs, and a table of events every 30 s'),
+    localServicesOnly: feedsOthers({
+      env: 'LOCAL_SERVICES_ONLY',
+      doc: 'use the local stand-ins: collector :8081, token server :8082, hub :8765',
+      format: 'flag',
+      default: false,
+    }),
+    logLevel: {
+      env: 'LOG_LEVEL',
+      doc: 'debug, info, warn or error; auto is debug with RUN_LOCAL, else info',
+      format: ['debug', 'info', 'warn', 'error', 'auto'],
+      default: 'auto',
+      toValue: (level: LogLevel | 'auto', get) =>
+        level !== 'auto' ? level : get('RUN_LOCAL') === true ? 'debug' : 'info',
+    } as Setting<LogLevel>,
+  },
+} satisfies Record<string, Record<string, Setting<unknown>>>;
+
+type ValueOf<S> = S extends Setting<infer T> ? T : never;
+type Fields<G> = {
+  readonly [K in keyof G as [ValueOf<G[K]>] extends [never] ? never : K]: ValueOf<G[K]>;
+};
+
+/** The configuration, grouped as the table is; seconds are milliseconds here. */
+export type Config = { readonly [G in keyof typeof SETTINGS]: Fields<(typeof SETTINGS)[G]> };
+
+/** Every setting of the table, flat, in its order. */
+export function allSettings(): Array<{ group: string; field: string; setting: Setting<unknown> }> {
+  return Object.entries(SETTINGS).flatMap(([group, fields]) =>
+    Object.entries(fields).map(([field, setting]) => ({
+      group,
+      field,
+      setting: setting as Setting<unknown>,
+    })),
+  );
+}

@@ -1,0 +1,44 @@
+import type { Disconnect, Effect, ListenerChange, ListenerStatus } from './messages';
+import type { TrackerState } from './trackerState';
+
+/** What the probe knows of one listener, for the status page and the connected gauge. */
+export interface ListenerView {
+  status: ListenerStatus;
+  connectionId: number;
+  /** Why it went down last, while it is not connected. */
+  disconnect?: Disconnect;
+  connects: number;
+  disconnects: number;
+  /** Clock time of the last status change. */
+  since: number;
+}
+
+/** A listener's connection changed: keep its view and pass the change on to the sinks. */
+export function updateListener(
+  state: TrackerState,
+  change: ListenerChange,
+  now: number,
+  effects: Effect[],
+): void {
+  const view: ListenerView = state.listeners.get(change.listenerId) ?? {
+    status: change.status,
+    connectionId: change.connectionId,
+    connects: 0,
+    disconnects: 0,
+    since: now,
+  };
+  if (change.status === 'connected') view.connects += 1;
+  if (change.status === 'disconnected') view.disconnects += 1;
+  view.status = change.status;
+  view.connectionId = change.connectionId;
+  view.disconnect = change.disconnect;
+  view.since = now;
+  state.listeners.set(change.listenerId, view);
+  effects.push({ kind: 'listener', change });
+}
+
+export function connectedListeners(state: TrackerState): number {
+  let connected = 0;
+  for (const listener of state.listeners.values()) if (listener.status === 'connected') connected++;
+  return connected;
+}

@@ -1,0 +1,75 @@
+import { recordDelivery } from './duplicates';
+import { eventAt } from './eventStore';
+import { countsAsForeign } from './foreignEvents';
+import type { Effect, ParsedFrame, Receipt } from './messages';
+import { parseFrame } from './parse';
+import { setEventState, type TrackerState } from './trackerState';
+
+/** How much of an untrusted frame or app id a sink is ever given. */
+export const SAMPLE_CHARS = 120;
+
+/**
+ * A frame arrived on a listener. It is malformed, another probe's event, an own event no
+ * longer (or never) tracked, a copy (see `duplicates.ts`), or the first receipt of an own
+ * event: received, or late when it was already counted lost. A receipt proves the post.
+ */
+export function receive(state: TrackerState, receipt: Receipt, effects: Effect[]): void {
+  const { listenerId } = receipt;
+  const frame: ParsedFrame = receipt.binary
+    ? { kind: 'malformed', reason: 'binary' }
+    : parseFrame(receipt.data);
+  if (frame.kind === 'malformed') {
+    state.totals.malformed += 1;
+    effects.push({
+      kind: 'malformed',
+      reason: frame.reason,
+      sample: receipt.data.slice(0, SAMPLE_CHARS),
+      listenerId,
+    });
+    return;
+  }
+  if (frame.appId !== state.options.appId) {
+    if (!countsAsForeign(state.foreign, `${frame.appId} ${frame.seqno}`, receipt.connectionId))
+      return;
+    state.totals.wrongAppId += 1;
+    state.lastForeignAppId = frame.appId.slice(0, SAMPLE_CHARS);
+    effects.push({ kind: 'wrong-app-id', appId: state.lastForeignAppId, listenerId });
+    return;
+  }
+  const event = eventAt(state, frame.seqno);
+  if (event === undefined) {
+    state.totals.unknownSeqno += 1;
+    effects.push({ kind: 'unknown-seqno', seqno: frame.seqno, listenerId });
+    return;
+  }
+  const delivery = recordDelivery(event, receipt.connectionId);
+  if (delivery === 'duplicate') {
+    state.totals.duplicates += 1;
+    effects.push({ kind: 'duplicate', seqno: event.seqno, listenerId });
+  }
+  if (delivery !== 'first') return;
+
+  const latencyMs = receipt.receivedAt - event.sentAt;
+  event.latencyMs = latencyMs;
+  state.receiptCount += 1;
+  event.receiptOrder = state.receiptCount;
+  if (event.state === 'lost') {
+    state.totals.late += 1;
+    setEventState(state, event, 'late');
+    effects.push({ kind: 'late', seqno: event.seqno, latencyMs, listenerId });
+    return;
+  }
+  if (event.state === 'posting' || event.state === 'failed') {
+    // A receipt proves the collector took the post, whatever the HTTP answer said or will say.
+    if (event.state === 'posting') state.postsInProgress -= 1;
+    state.totals.posted += 1;
+    effects.push({ kind: 'posted', seqno: event.seqno });
+  }
+  const outOfOrder = event.seqno < state.highestReceivedSeqno;
+  if (outOfOrder) state.totals.outOfOrder += 1;
+  else state.highestReceivedSeqno = event.seqno;
+  state.totals.received += 1;
+  state.latestLatencyMs = latencyMs;
+  setEventState(state, event, 'received');
+  effects.push({ kind: 'received', seqno: event.seqno, latencyMs, listenerId, outOfOrder });
+}

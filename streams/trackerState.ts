@@ -1,0 +1,115 @@
+import {
+  createEventStore,
+  type EventState,
+  type EventStore,
+  type TrackedEvent,
+} from './eventStore';
+import type { ListenerView } from './listenerView';
+import type { Effect } from './messages';
+import {
+  createWindows,
+  reweigh,
+  SHARE_WINDOWS,
+  type ShareWindowSpec,
+  type ShareWindows,
+} from './shareWindows';
+
+export interface TrackerOptions {
+  /** This process's random app id: receipts carrying another are someone else's. */
+  readonly appId: string;
+  readonly lostTimeoutMs: number;
+  readonly purgeTimeoutMs: number;
+  readonly missingGraceMs: number;
+  /** The missing-share windows; the fixed 1m/3m/10m ones unless a test wants others. */
+  readonly shareWindows?: readonly ShareWindowSpec[];
+}
+
+/** The books: every count the metrics export. */
+export interface Totals {
+  posted: number;
+  received: number;
+  lost: number;
+  late: number;
+  postErrors: number;
+  duplicates: number;
+  wrongAppId: number;
+  unknownSeqno: number;
+  malformed: number;
+  outOfOrder: number;
+  purged: number;
+  internalErrors: number;
+}
+
+/**
+ * The tracker's state: the event store plus the books and the views the rules keep. It is
+ * mutated in place, never copied: copying would make each step cost as much as the events
+ * tracked.
+ */
+export interface TrackerState extends EventStore {
+  readonly options: TrackerOptions;
+  /** Events with seqno below this have been checked for the lost timeout. */
+  lostCursor: number;
+  windows: ShareWindows;
+  totals: Totals;
+  postsInProgress: number;
+  latestLatencyMs?: number;
+  receiptCount: number;
+  highestReceivedSeqno: number;
+  listeners: Map<number, ListenerView>;
+  /** The app id of the latest foreign event (untrusted text from the wire, truncated). */
+  lastForeignAppId?: string;
+  /** Seqnos purged while their post was still running (at most the posts in progress). */
+  purgedWhilePosting: Set<number>;
+  /** Recently seen foreign events (app id and seqno) and the connections that saw them. */
+  foreign: Map<string, number[]>;
+  /** Clock time of the last successful post, or undefined. */
+  lastPostOkAt?: number;
+}
+
+export function createTrackerState(options: TrackerOptions): TrackerState {
+  return {
+    ...createEventStore(),
+    options,
+    lostCursor: 1,
+    windows: createWindows(options.shareWindows ?? SHARE_WINDOWS, 1),
+    totals: {
+      posted: 0,
+      received: 0,
+      lost: 0,
+      late: 0,
+      postErrors: 0,
+      duplicates: 0,
+      wrongAppId: 0,
+      unknownSeqno: 0,
+      malformed: 0,
+      outOfOrder: 0,
+      purged: 0,
+      internalErrors: 0,
+    },
+    postsInProgress: 0,
+    receiptCount: 0,
+    highestReceivedSeqno: 0,
+    listeners: new Map(),
+    foreign: new Map(),
+    purgedWhilePosting: new Set(),
+  };
+}
+
+/** Events posted and neither received nor lost yet: posted = received + lost + in flight. */
+export function inFlight(state: TrackerState): number {
+  const { posted, received, lost } = state.totals;
+  return posted - received - lost;
+}
+
+/** Every change of an event's state goes through here, so the share windows stay right. */
+export function setEventState(state: TrackerState, event: TrackedEvent, next: EventState): void {
+  const before = event.state;
+  event.state = next;
+  reweigh(state.windows, event.seqno, before, next);
+}
+
+/** A rule met an input that cannot happen without a bug: counted, told, and survived. */
+export function internalError(state: TrackerState, error: string, effects: Effect[]): void {
+  state.totals.internalErrors += 1;
+  effects.push({ kind: 'internal-error', error });
+}

@@ -1,0 +1,65 @@
+import type { Receipt, TrackerInput } from '../../streams/messages';
+import { step } from '../../streams/tracker';
+import {
+  createTrackerState,
+  type TrackerOptions,
+  type TrackerState,
+} from '../../streams/trackerState';
+
+/** The tracker's rules at a small scale: milliseconds stand for seconds. */
+export const APP = 'abcd1234';
+export const options: TrackerOptions = {
+  appId: APP,
+  lostTimeoutMs: 300,
+  purgeTimeoutMs: 900,
+  missingGraceMs: 10,
+  shareWindows: windows(60, 180, 600),
+};
+
+/** Share windows of the given lengths, labelled by their length. */
+export function windows(...lengthsMs: number[]) {
+  return lengthsMs.map((lengthMs) => ({ label: `${lengthMs}ms`, lengthMs }));
+}
+
+export const started = (seqno: number): TrackerInput => ({
+  kind: 'post-started',
+  seqno,
+  sentAt: 0,
+});
+export const ok = (seqno: number): TrackerInput => ({
+  kind: 'post-succeeded',
+  seqno,
+  durationMs: 1,
+  retries: 0,
+});
+export const failed = (seqno: number): TrackerInput => ({
+  kind: 'post-failed',
+  seqno,
+  durationMs: 1,
+  retries: 3,
+  error: 'HTTP 500',
+});
+export const frame = (seqno: number, appId = APP) =>
+  JSON.stringify({ app_id: appId, seqno, time_sent: '2026-11-27T00:00:00.000Z' });
+export const receipt = (
+  data: string,
+  receivedAt: number,
+  connectionId = 1,
+  listenerId = 0,
+): Receipt => ({
+  kind: 'receipt',
+  listenerId,
+  connectionId,
+  data,
+  receivedAt,
+});
+
+/** Feeds inputs at given clock times into a fresh tracker. */
+export function run(
+  inputs: Array<[number, TrackerInput]>,
+  opts: TrackerOptions = options,
+): TrackerState {
+  const state = createTrackerState(opts);
+  for (const [now, input] of inputs) step(state, input, now);
+  return state;
+}

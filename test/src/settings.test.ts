@@ -1,0 +1,54 @@
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { loadConfig } from '../../src/config';
+import { allSettings } from '../../src/settings';
+
+const README = readFileSync(join(__dirname, '..', '..', '..', 'README.md'), 'utf8');
+
+/** The README's configuration table: variable names of each row, and its default column. */
+function readmeRows(): Array<{ names: string[]; defaults: string }> {
+  const section = README.split(/^## /m).find((part) => part.startsWith('Configuration')) ?? '';
+  return section
+    .split('\n')
+    .filter((line) => /^\| `[A-Z_]+`/.test(line))
+    .map((line) => {
+      const cells = line.split(' | ');
+      return {
+        names: [...cells[0].matchAll(/`([A-Z_]+)`/g)].map((m) => m[1]),
+        defaults: cells[cells.length - 1].replace(/ \|$/, ''),
+      };
+    });
+}
+
+test('the README table lists every declared variable, and nothing else', () => {
+  const documented = readmeRows()
+    .flatMap((row) => row.names)
+    .sort();
+  const declared = allSettings()
+    .map(({ setting }) => setting.env)
+    .sort();
+  assert.deepEqual(documented, declared);
+});
+
+test("the README's defaults are the declared ones", () => {
+  const byName = new Map(allSettings().map(({ setting }) => [setting.env, setting]));
+  for (const row of readmeRows()) {
+    if (row.names.length !== 1) continue;
+    const setting = byName.get(row.names[0]);
+    if (setting?.default === undefined || setting.default === '') continue;
+    const shown = Array.isArray(setting.default) ? setting.default.join(',') : setting.default;
+    assert.equal(row.defaults, `\`${shown}\``, row.names[0]);
+  }
+});
+
+test('every seconds variable becomes whole milliseconds in the configuration', () => {
+  const base = { PROBE_WEBHOOK_TOKEN: 't0k3n', PROBE_DATASET_ID: 'ds', LOCAL_SERVICES_ONLY: '1' };
+  const config = loadConfig(base) as unknown as Record<string, Record<string, unknown>>;
+  for (const { group, field, setting } of allSettings()) {
+    if (setting.unit !== 'seconds') continue;
+    assert.equal(config[group][field], Math.round((setting.default as number) * 1000), setting.env);
+    assert.match(field, /Ms$/, `${setting.env} → ${group}.${field} says its unit`);
+  }
+});

@@ -1,0 +1,61 @@
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import { inFlight } from '../../streams/trackerState';
+import { failed, frame, ok, receipt, run, started } from '../helpers/tracker';
+
+describe('post outcomes', () => {
+  test('a failed post is a post error, never lost or missing', () => {
+    const state = run([
+      [0, started(1)],
+      [1, failed(1)],
+      [400, { kind: 'clean' }],
+    ]);
+    assert.equal(state.totals.postErrors, 1);
+    assert.equal(state.totals.lost, 0);
+    assert.equal(state.totals.posted, 0);
+    assert.deepEqual(
+      state.windows.windows.map((w) => w.counted),
+      [0, 0, 0],
+    );
+  });
+
+  test('a post answered after the lost deadline had passed is lost at once', () => {
+    const state = run([
+      [0, started(1)],
+      [301, { kind: 'clean' }],
+      [302, ok(1)],
+    ]);
+    assert.equal(state.totals.posted, 1);
+    assert.equal(state.totals.lost, 1);
+    assert.equal(inFlight(state), 0);
+  });
+
+  test('a post that fails after its event arrived is not a post error', () => {
+    const state = run([
+      [0, started(1)],
+      [2, receipt(frame(1), 2)],
+      [3, failed(1)],
+    ]);
+    assert.equal(state.totals.postErrors, 0);
+    assert.equal(state.totals.posted, 1);
+    assert.equal(state.totals.received, 1);
+  });
+
+  test('an event that arrives after its post was reported failed still balances the books', () => {
+    const state = run([
+      [0, started(1)],
+      [2, failed(1)],
+      [5, receipt(frame(1), 5)],
+    ]);
+    assert.equal(state.totals.postErrors, 1);
+    assert.equal(state.totals.posted, 1);
+    assert.equal(state.totals.received, 1);
+    assert.equal(inFlight(state), 0);
+  });
+
+  test('out-of-sequence post-started is refused as an internal error', () => {
+    const state = run([[0, started(2)]]);
+    assert.equal(state.totals.internalErrors, 1);
+    assert.equal(state.nextSeqno, 1);
+  });
+});
