@@ -1,6 +1,6 @@
 import { createServer, type IncomingMessage } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { WebSocket, WebSocketServer } from 'ws';
+import { listen } from '../local/listen';
 
 export interface BenchPipeline {
   readonly collectorUrl: string;
@@ -67,8 +67,8 @@ export async function startBenchPipeline(holdMs: number): Promise<BenchPipeline>
     ws.on('close', () => set.delete(ws));
     ws.on('error', () => undefined);
   });
-  await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', resolve));
-  const { port } = http.address() as AddressInfo;
+  const listening = await listen(http, 0);
+  const { port } = listening;
   return {
     collectorUrl: `http://127.0.0.1:${port}`,
     websocketUrl: `ws://127.0.0.1:${port}`,
@@ -76,10 +76,8 @@ export async function startBenchPipeline(holdMs: number): Promise<BenchPipeline>
     accepted: (appId) => holds.get(appId)?.size ?? 0,
     arrivals: (appId) => arrivals.get(appId) ?? [],
     close: () =>
-      new Promise<void>((resolve) => {
+      listening.close(() => {
         for (const ws of wss.clients) ws.terminate();
-        http.close(() => resolve());
-        http.closeAllConnections();
       }),
   };
 }

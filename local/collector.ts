@@ -1,6 +1,6 @@
 import { createServer, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { readBody } from './body';
+import { listen } from './listen';
 
 /** The knobs `/config/?…` sets at run time; percents 0–100, seconds for the latency range. */
 export interface CollectorTuning {
@@ -227,18 +227,14 @@ export async function startCollector(options: CollectorOptions): Promise<Collect
     else send();
   }
 
-  await new Promise<void>((resolve) =>
-    server.listen(options.port, options.host ?? '127.0.0.1', resolve),
-  );
+  const listening = await listen(server, options.port, options.host);
   return {
-    port: (server.address() as AddressInfo).port,
+    port: listening.port,
     tuning,
     stats,
     close: () =>
-      new Promise<void>((resolve) => {
+      listening.close(() => {
         for (const response of hanging) response.destroy();
-        server.close(() => resolve());
-        server.closeAllConnections();
       }),
   };
 }

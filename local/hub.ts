@@ -1,7 +1,7 @@
 import { createServer, type IncomingMessage } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import WebSocket, { WebSocketServer } from 'ws';
 import { readBody } from './body';
+import { listen } from './listen';
 
 export interface HubOptions {
   readonly port: number;
@@ -140,11 +140,9 @@ export async function startHub(options: HubOptions): Promise<Hub> {
     else ws.close(code, 'Going away');
   }
 
-  await new Promise<void>((resolve) =>
-    server.listen(options.port, options.host ?? '127.0.0.1', resolve),
-  );
+  const listening = await listen(server, options.port, options.host);
   return {
-    port: (server.address() as AddressInfo).port,
+    port: listening.port,
     stats,
     publish,
     sendRaw(datasetId, data) {
@@ -159,11 +157,9 @@ export async function startHub(options: HubOptions): Promise<Hub> {
     },
     subscribers: (datasetId) => byDataset.get(datasetId)?.size ?? 0,
     close: () =>
-      new Promise<void>((resolve) => {
+      listening.close(() => {
         for (const ws of wss.clients) ws.terminate();
         for (const set of byDataset.values()) for (const ws of set) ws.terminate();
-        server.close(() => resolve());
-        server.closeAllConnections();
       }),
   };
 }

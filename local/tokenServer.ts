@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { readBody } from './body';
+import { listen } from './listen';
 
 export interface TokenServerOptions {
   readonly port: number;
@@ -65,21 +65,15 @@ export async function startTokenServer(options: TokenServerOptions): Promise<Tok
       () => send(413, { error: 'too_large' }),
     );
   });
-  await new Promise<void>((resolve) =>
-    server.listen(options.port, options.host ?? '127.0.0.1', resolve),
-  );
+  const listening = await listen(server, options.port, options.host);
   return {
-    port: (server.address() as AddressInfo).port,
+    port: listening.port,
     issued,
     isValid: (token) => (valid.get(token) ?? 0) > Date.now(),
     revokeAll: () => valid.clear(),
     setFailure(status) {
       failWith = status;
     },
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        server.closeAllConnections();
-      }),
+    close: () => listening.close(),
   };
 }

@@ -1,6 +1,7 @@
 import convict from 'convict';
 import { isUrl } from './configFormats';
-import { allSettings, type Config, type Setting } from './settings';
+import type { Setting } from './setting';
+import { allSettings, type Config } from './settings';
 
 export type { Config, LogLevel } from './settings';
 

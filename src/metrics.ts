@@ -1,15 +1,10 @@
-import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
+import { Counter, Histogram, Registry } from 'prom-client';
 import type { Subscription } from 'rxjs';
-import type { Gauges, ProbeStreams } from '../streams/derivedStreams';
+import type { ProbeStreams } from '../streams/derivedStreams';
 import type { Disconnect, Effect } from '../streams/messages';
-import { type MissingShare, SHARE_WINDOWS } from '../streams/shareWindows';
+import { type LatestValues, type ProbeIdentity, registerGauges } from './metricGauges';
 
-export interface MetricsOptions {
-  readonly appId: string;
-  readonly dataset: { readonly id: string; readonly version: string };
-  readonly version: string;
-  readonly authMode: 'bearer' | 'webhook';
-  readonly listeners: number;
+export interface MetricsOptions extends ProbeIdentity {
   readonly latencyBucketsSeconds: readonly number[];
 }
 
@@ -30,20 +25,8 @@ export interface ProbeMetrics {
 export function createMetrics(options: MetricsOptions): ProbeMetrics {
   const registry = new Registry();
   const registers = [registry];
-  let gauges: Gauges | undefined;
-  let shares: readonly MissingShare[] = [];
   const counter = (name: string, help: string, labelNames: string[] = []) =>
     new Counter({ name, help, labelNames, registers });
-  const gauge = (name: string, help: string, read: () => number) =>
-    new Gauge({
-      name,
-      help,
-      registers,
-      collect() {
-        this.set(read());
-      },
-    });
-  const fromGauges = (read: (g: Gauges) => number) => () => (gauges ? read(gauges) : 0);
 
   const posted = counter('probe_events_posted_total', 'Events whose post succeeded.');
   const received = counter(
@@ -117,67 +100,8 @@ export function createMetrics(options: MetricsOptions): ProbeMetrics {
     registers,
   });
 
-  gauge(
-    'probe_event_latency',
-    'Seconds from post to receipt of the latest received event.',
-    fromGauges((g) => (g.latestLatencyMs ?? 0) / 1000),
-  );
-  for (const [index, window] of SHARE_WINDOWS.entries()) {
-    gauge(
-      `probe_events_missing_${window.label}_share`,
-      `Percent (0-100) of events posted in the last ${window.lengthMs / 60_000} minutes (before the grace) not received; 0 when there were none.`,
-      () => shares[index]?.percent ?? 0,
-    );
-  }
-  gauge(
-    'probe_events_in_flight',
-    'Posted events neither received nor lost yet (posted = received + lost + in flight).',
-    fromGauges((g) => g.inFlight),
-  );
-  gauge(
-    'probe_posts_in_progress',
-    'Posts sent and not yet answered.',
-    fromGauges((g) => g.postsInProgress),
-  );
-  gauge(
-    'probe_events_tracked',
-    'Events held in memory (until the purge timeout).',
-    fromGauges((g) => g.tracked),
-  );
-  gauge(
-    'probe_event_listeners_connected_count',
-    'Subscription connections open now.',
-    fromGauges((g) => g.listenersConnected),
-  );
-  new Gauge({
-    name: 'probe_event_listeners_count',
-    help: 'Subscription connections configured.',
-    registers,
-  }).set(options.listeners);
-  new Gauge({
-    name: 'probe_info',
-    help: 'Constant 1, labelled with what this probe is.',
-    labelNames: ['app_id', 'dataset', 'version', 'probe_version', 'auth_mode'],
-    registers,
-  })
-    .labels(
-      options.appId,
-      options.dataset.id,
-      options.dataset.version,
-      options.version,
-      options.authMode,
-    )
-    .set(1);
-  collectDefaultMetrics({ register: registry });
-  // prom-client names these gauges `…_total`, which promtool's lint rejects; the process
-  // metrics cover what they tell.
-  for (const name of [
-    'nodejs_active_handles_total',
-    'nodejs_active_requests_total',
-    'nodejs_active_resources_total',
-  ]) {
-    registry.removeSingleMetric(name);
-  }
+  const latest: LatestValues = { gauges: undefined, shares: [] };
+  registerGauges(registry, options, latest);
 
   // Labelled children looked up once: `labels()` hashes its arguments on every call.
   const postDurationOk = postDuration.labels('ok');
@@ -239,13 +163,13 @@ export function createMetrics(options: MetricsOptions): ProbeMetrics {
     subscribeTo(streams) {
       const subscription = streams.effects$.subscribe(apply);
       subscription.add(
-        streams.gauges$.subscribe((latest) => {
-          gauges = latest;
+        streams.gauges$.subscribe((gauges) => {
+          latest.gauges = gauges;
         }),
       );
       subscription.add(
-        streams.shares$.subscribe((latest) => {
-          shares = latest;
+        streams.shares$.subscribe((shares) => {
+          latest.shares = shares;
         }),
       );
       return subscription;

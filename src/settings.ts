@@ -1,62 +1,14 @@
-import type { FormatName } from './configFormats';
-
-/**
- * One configuration variable, declared once. Everything else — the convict schema, the
- * conversion to the value the program uses, the `Config` type, the README check and the
- * `--check-config` listing — is derived from the table below.
- */
-export interface Setting<T> {
-  readonly env: string;
-  /** One line for people: what it means. */
-  readonly doc: string;
-  readonly format: FormatName | readonly string[];
-  /** The value when unset, in the variable's own unit; undefined when it has no fixed one. */
-  readonly default?: unknown;
-  /** When unset and without a fixed default: the value follows from other variables. */
-  readonly fallback?: (get: (env: string) => unknown) => unknown;
-  readonly unit?: 'seconds';
-  readonly secret?: boolean;
-  /** From the variable's value to what the program uses (seconds become milliseconds). */
-  readonly toValue: (raw: never, get: (env: string) => unknown) => T;
-}
-
-/** A variable that only feeds the defaults of others: no field of `Config`. */
-const feedsOthers = (setting: Omit<Setting<never>, 'toValue'>): Setting<never> => ({
-  ...setting,
-  toValue: () => undefined as never,
-});
-
-const same = <T>(raw: T): T => raw;
-const ms = (seconds: number): number => Math.round(seconds * 1000);
-const stripSlash = (url: string): string => url.replace(/\/+$/, '');
-
-const text = (env: string, doc: string, extra: Partial<Setting<string>> = {}): Setting<string> => ({
-  env,
-  doc,
-  format: 'required',
-  toValue: same<string>,
-  ...extra,
-});
-const seconds = (
-  env: string,
-  defaultSeconds: number,
-  doc: string,
-  format: FormatName = 'seconds',
-): Setting<number> => ({ env, doc, format, default: defaultSeconds, unit: 'seconds', toValue: ms });
-const whole = (env: string, defaultValue: number, doc: string): Setting<number> => ({
-  env,
-  doc,
-  format: 'whole',
-  default: defaultValue,
-  toValue: same<number>,
-});
-const flag = (env: string, doc: string): Setting<boolean> => ({
-  env,
-  doc,
-  format: 'flag',
-  default: false,
-  toValue: same<boolean>,
-});
+import {
+  type Fields,
+  feedsOthers,
+  flag,
+  type Setting,
+  same,
+  seconds,
+  stripSlash,
+  text,
+  whole,
+} from './setting';
 
 export const ENVIRONMENTS = {
   dev: {
@@ -222,11 +174,6 @@ export const SETTINGS = {
     } as Setting<LogLevel>,
   },
 } satisfies Record<string, Record<string, Setting<unknown>>>;
-
-type ValueOf<S> = S extends Setting<infer T> ? T : never;
-type Fields<G> = {
-  readonly [K in keyof G as [ValueOf<G[K]>] extends [never] ? never : K]: ValueOf<G[K]>;
-};
 
 /** The configuration, grouped as the table is; seconds are milliseconds here. */
 export type Config = { readonly [G in keyof typeof SETTINGS]: Fields<(typeof SETTINGS)[G]> };

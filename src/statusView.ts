@@ -112,7 +112,7 @@ export function statusView(state: TrackerState, now: number, options: StatusOpti
     appId: state.options.appId,
     listeners: {
       configured: options.configuredListeners,
-      connected: connectedListeners(state),
+      connected: connectedListeners(state.listeners),
       each: [...state.listeners.entries()]
         .sort(([a], [b]) => a - b)
         .map(([id, view]) => ({

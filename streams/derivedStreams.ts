@@ -59,7 +59,7 @@ export function gaugesOf(state: TrackerState): Gauges {
     inFlight: inFlight(state),
     postsInProgress: state.postsInProgress,
     tracked: trackedCount(state),
-    listenersConnected: connectedListeners(state),
+    listenersConnected: connectedListeners(state.listeners),
     latestLatencyMs: state.latestLatencyMs,
   };
 }

@@ -1,5 +1,4 @@
 import type { Disconnect, Effect, ListenerChange, ListenerStatus } from './messages';
-import type { TrackerState } from './trackerState';
 
 /** What the probe knows of one listener, for the status page and the connected gauge. */
 export interface ListenerView {
@@ -15,12 +14,12 @@ export interface ListenerView {
 
 /** A listener's connection changed: keep its view and pass the change on to the sinks. */
 export function updateListener(
-  state: TrackerState,
+  listeners: Map<number, ListenerView>,
   change: ListenerChange,
   now: number,
   effects: Effect[],
 ): void {
-  const view: ListenerView = state.listeners.get(change.listenerId) ?? {
+  const view: ListenerView = listeners.get(change.listenerId) ?? {
     status: change.status,
     connectionId: change.connectionId,
     connects: 0,
@@ -33,12 +32,12 @@ export function updateListener(
   view.connectionId = change.connectionId;
   view.disconnect = change.disconnect;
   view.since = now;
-  state.listeners.set(change.listenerId, view);
+  listeners.set(change.listenerId, view);
   effects.push({ kind: 'listener', change });
 }
 
-export function connectedListeners(state: TrackerState): number {
+export function connectedListeners(listeners: ReadonlyMap<number, ListenerView>): number {
   let connected = 0;
-  for (const listener of state.listeners.values()) if (listener.status === 'connected') connected++;
+  for (const listener of listeners.values()) if (listener.status === 'connected') connected++;
   return connected;
 }

@@ -31,7 +31,7 @@ export function readinessProblems(
   startedAt: number,
 ): string[] {
   const problems: string[] = [];
-  if (!state || connectedListeners(state) === 0) problems.push('no listener connected');
+  if (!state || connectedListeners(state.listeners) === 0) problems.push('no listener connected');
   if (!postingOk(state, now, windowMs, startedAt)) {
     problems.push(`no successful post in the last ${Math.round(windowMs / 1000)} s`);
   }

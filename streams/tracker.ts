@@ -40,7 +40,7 @@ export function step(state: TrackerState, input: TrackerInput, now: number): rea
       receive(state, input, effects);
       break;
     case 'listener':
-      updateListener(state, input, now, effects);
+      updateListener(state.listeners, input, now, effects);
       break;
     case 'clean':
       markLost(state, now, effects);

@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { after, describe, test } from 'node:test';
 import { firstValueFrom } from 'rxjs';
 import { startCollector } from '../../local/collector';
+import { listen } from '../../local/listen';
 import { startTokenServer } from '../../local/tokenServer';
 import { clientCredentials } from '../../src/auth';
 import { createPoster, type PosterOptions } from '../../src/poster';
@@ -47,15 +47,13 @@ async function server(
       response.writeHead(status, { 'Content-Type': 'application/json', ...headers }).end(text);
     });
   });
-  await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', resolve));
+  const listening = await listen(http, 0);
   return {
-    url: `http://127.0.0.1:${(http.address() as AddressInfo).port}`,
+    url: `http://127.0.0.1:${listening.port}`,
     seen,
     close: () =>
-      new Promise<void>((resolve) => {
+      listening.close(() => {
         for (const r of open) r.destroy();
-        http.close(() => resolve());
-        http.closeAllConnections();
       }),
   };
 }

@@ -85,7 +85,7 @@ describe('subscription faults', () => {
       assert.match(refused?.detail ?? '', /ECONNREFUSED/);
       hub = await startHub({ port, token: WEBHOOK_TOKEN });
       await waitFor(
-        () => connectedListeners(stack.probe.state() ?? ({ listeners: new Map() } as never)) === 1,
+        () => connectedListeners(stack.probe.state()?.listeners ?? new Map()) === 1,
         5_000,
         'connect',
       );

@@ -18,7 +18,10 @@ const show = (o: PostOutcome): string => {
 
 test('each command becomes started, then exactly one outcome; a slow post does not delay the next', () => {
   testScheduler().run(({ cold, hot, expectObservable }) => {
-    const command$ = hot<PostCommand>('a 9ms b 9ms c', {
+    // Time runs left to right; the diagrams are aligned so each frame sits in one column.
+    const commands = '  a 9ms b 9ms               c                    ';
+    const outcomes = '  a 9ms b 2ms c 6ms         d 1ms e 2ms f        ';
+    const command$ = hot<PostCommand>(commands, {
       a: { seqno: 1, dueAt: 0 },
       b: { seqno: 2, dueAt: 10 },
       c: { seqno: 3, dueAt: 20 },
@@ -32,7 +35,7 @@ test('each command becomes started, then exactly one outcome; a slow post does n
       postEvents((seqno) => answers[seqno], 10),
       map(show),
     );
-    expectObservable(outcome$).toBe('a 9ms b 2ms c 6ms d 1ms e 2ms f', {
+    expectObservable(outcome$).toBe(outcomes, {
       a: 'start 1@0',
       b: 'start 2@10',
       c: 'ok 2 in 3 after 0',
@@ -45,7 +48,9 @@ test('each command becomes started, then exactly one outcome; a slow post does n
 
 test('past the in-flight bound a command fails at once instead of queueing', () => {
   testScheduler().run(({ cold, hot, expectObservable }) => {
-    const command$ = hot<PostCommand>('a b c', {
+    const commands = '  a b c              ';
+    const outcomes = '  a b (cd) 4ms e f   ';
+    const command$ = hot<PostCommand>(commands, {
       a: { seqno: 1, dueAt: 0 },
       b: { seqno: 2, dueAt: 1 },
       c: { seqno: 3, dueAt: 2 },
@@ -54,7 +59,7 @@ test('past the in-flight bound a command fails at once instead of queueing', () 
       postEvents(() => cold('10ms (r|)', { r: { retries: 0 } }), 2),
       map(show),
     );
-    expectObservable(outcome$).toBe('a b (cd) 4ms e f', {
+    expectObservable(outcome$).toBe(outcomes, {
       a: 'start 1@0',
       b: 'start 2@1',
       c: 'start 3@2',
@@ -67,7 +72,9 @@ test('past the in-flight bound a command fails at once instead of queueing', () 
 
 test('a post function that throws or ends empty becomes a failed post', () => {
   testScheduler().run(({ cold, hot, expectObservable }) => {
-    const command$ = hot<PostCommand>('a 4ms b', {
+    const commands = '  a    4ms b     ';
+    const outcomes = '  (ab) 1ms (cd)  ';
+    const command$ = hot<PostCommand>(commands, {
       a: { seqno: 1, dueAt: 0 },
       b: { seqno: 2, dueAt: 5 },
     });
@@ -76,7 +83,7 @@ test('a post function that throws or ends empty becomes a failed post', () => {
       return cold('|');
     };
     const outcome$ = command$.pipe(postEvents(post, 5), map(show));
-    expectObservable(outcome$).toBe('(ab) 1ms (cd)', {
+    expectObservable(outcome$).toBe(outcomes, {
       a: 'start 1@0',
       b: 'fail 1 in 0: adapter bug',
       c: 'start 2@5',

@@ -14,12 +14,14 @@ describe('robustness', () => {
           throw new Error('boom');
         },
       } as unknown as TrackerInput;
-      const input$ = hot<TrackerInput>('a b c', { a: started(1), b: poison, c: ok(1) });
+      const inputs = ' a b c';
+      const outputs = 'a b c';
+      const input$ = hot<TrackerInput>(inputs, { a: started(1), b: poison, c: ok(1) });
       const out$ = input$.pipe(
         track(options),
         map((s) => `${s.state.totals.internalErrors}/${s.state.totals.posted}`),
       );
-      expectObservable(out$).toBe('a b c', { a: '0/0', b: '1/0', c: '1/1' });
+      expectObservable(out$).toBe(outputs, { a: '0/0', b: '1/0', c: '1/1' });
     });
   });
 });

@@ -1,0 +1,104 @@
+import { collectDefaultMetrics, Gauge, type Registry } from 'prom-client';
+import type { Gauges } from '../streams/derivedStreams';
+import type { MissingShare } from '../streams/shareWindows';
+import { SHARE_WINDOWS } from '../streams/shareWindows';
+
+/** What this probe is: the constant series say it. */
+export interface ProbeIdentity {
+  readonly appId: string;
+  readonly dataset: { readonly id: string; readonly version: string };
+  readonly version: string;
+  readonly authMode: 'bearer' | 'webhook';
+  readonly listeners: number;
+}
+
+/** The latest values of the core's derived streams, read when Prometheus scrapes. */
+export interface LatestValues {
+  gauges: Gauges | undefined;
+  shares: readonly MissingShare[];
+}
+
+/**
+ * The point-in-time series: each gauge reads the latest derived value at scrape time, plus
+ * the constant ones (listeners configured, info) and Node's process metrics.
+ */
+export function registerGauges(
+  registry: Registry,
+  options: ProbeIdentity,
+  latest: LatestValues,
+): void {
+  const registers = [registry];
+  const gauge = (name: string, help: string, read: () => number) =>
+    new Gauge({
+      name,
+      help,
+      registers,
+      collect() {
+        this.set(read());
+      },
+    });
+  const fromGauges = (read: (g: Gauges) => number) => () =>
+    latest.gauges ? read(latest.gauges) : 0;
+
+  gauge(
+    'probe_event_latency',
+    'Seconds from post to receipt of the latest received event.',
+    fromGauges((g) => (g.latestLatencyMs ?? 0) / 1000),
+  );
+  for (const [index, window] of SHARE_WINDOWS.entries()) {
+    gauge(
+      `probe_events_missing_${window.label}_share`,
+      `Percent (0-100) of events posted in the last ${window.lengthMs / 60_000} minutes (before the grace) not received; 0 when there were none.`,
+      () => latest.shares[index]?.percent ?? 0,
+    );
+  }
+  gauge(
+    'probe_events_in_flight',
+    'Posted events neither received nor lost yet (posted = received + lost + in flight).',
+    fromGauges((g) => g.inFlight),
+  );
+  gauge(
+    'probe_posts_in_progress',
+    'Posts sent and not yet answered.',
+    fromGauges((g) => g.postsInProgress),
+  );
+  gauge(
+    'probe_events_tracked',
+    'Events held in memory (until the purge timeout).',
+    fromGauges((g) => g.tracked),
+  );
+  gauge(
+    'probe_event_listeners_connected_count',
+    'Subscription connections open now.',
+    fromGauges((g) => g.listenersConnected),
+  );
+  new Gauge({
+    name: 'probe_event_listeners_count',
+    help: 'Subscription connections configured.',
+    registers,
+  }).set(options.listeners);
+  new Gauge({
+    name: 'probe_info',
+    help: 'Constant 1, labelled with what this probe is.',
+    labelNames: ['app_id', 'dataset', 'version', 'probe_version', 'auth_mode'],
+    registers,
+  })
+    .labels(
+      options.appId,
+      options.dataset.id,
+      options.dataset.version,
+      options.version,
+      options.authMode,
+    )
+    .set(1);
+  collectDefaultMetrics({ register: registry });
+  // prom-client names these gauges `…_total`, which promtool's lint rejects; the process
+  // metrics cover what they tell.
+  for (const name of [
+    'nodejs_active_handles_total',
+    'nodejs_active_requests_total',
+    'nodejs_active_resources_total',
+  ]) {
+    registry.removeSingleMetric(name);
+  }
+}

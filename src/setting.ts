@@ -1,0 +1,69 @@
+import type { FormatName } from './configFormats';
+
+/**
+ * One configuration variable, declared once. Everything else — the convict schema, the
+ * conversion to the value the program uses, the `Config` type, the README check and the
+ * `--check-config` listing — is derived from the table in `settings.ts`. The helpers below build the common kinds.
+ */
+export interface Setting<T> {
+  readonly env: string;
+  /** One line for people: what it means. */
+  readonly doc: string;
+  readonly format: FormatName | readonly string[];
+  /** The value when unset, in the variable's own unit; undefined when it has no fixed one. */
+  readonly default?: unknown;
+  /** When unset and without a fixed default: the value follows from other variables. */
+  readonly fallback?: (get: (env: string) => unknown) => unknown;
+  readonly unit?: 'seconds';
+  readonly secret?: boolean;
+  /** From the variable's value to what the program uses (seconds become milliseconds). */
+  readonly toValue: (raw: never, get: (env: string) => unknown) => T;
+}
+
+/** A variable that only feeds the defaults of others: no field of `Config`. */
+export const feedsOthers = (setting: Omit<Setting<never>, 'toValue'>): Setting<never> => ({
+  ...setting,
+  toValue: () => undefined as never,
+});
+
+export const same = <T>(raw: T): T => raw;
+export const ms = (seconds: number): number => Math.round(seconds * 1000);
+export const stripSlash = (url: string): string => url.replace(/\/+$/, '');
+
+export const text = (
+  env: string,
+  doc: string,
+  extra: Partial<Setting<string>> = {},
+): Setting<string> => ({
+  env,
+  doc,
+  format: 'required',
+  toValue: same<string>,
+  ...extra,
+});
+export const seconds = (
+  env: string,
+  defaultSeconds: number,
+  doc: string,
+  format: FormatName = 'seconds',
+): Setting<number> => ({ env, doc, format, default: defaultSeconds, unit: 'seconds', toValue: ms });
+export const whole = (env: string, defaultValue: number, doc: string): Setting<number> => ({
+  env,
+  doc,
+  format: 'whole',
+  default: defaultValue,
+  toValue: same<number>,
+});
+export const flag = (env: string, doc: string): Setting<boolean> => ({
+  env,
+  doc,
+  format: 'flag',
+  default: false,
+  toValue: same<boolean>,
+});
+
+/** The value a setting gives the program. */
+export type ValueOf<S> = S extends Setting<infer T> ? T : never;
+export type Fields<G> = {
+  readonly [K in keyof G as [ValueOf<G[K]>] extends [never] ? never : K]: ValueOf<G[K]>;
+};
