@@ -3,6 +3,27 @@ import type { Gauges } from '../streams/derivedStreams';
 import type { MissingShare } from '../streams/shareWindows';
 import { SHARE_WINDOWS } from '../streams/shareWindows';
 
+/** The gauges read from the core's `Gauges`: name, help, value. */
+const FROM_GAUGES: ReadonlyArray<readonly [string, string, (g: Gauges) => number]> = [
+  [
+    'probe_event_latency',
+    'Seconds from post to receipt of the latest received event.',
+    (g) => (g.latestLatencyMs ?? 0) / 1000,
+  ],
+  [
+    'probe_events_in_flight',
+    'Posted events neither received nor lost yet (posted = received + lost + in flight).',
+    (g) => g.inFlight,
+  ],
+  ['probe_posts_in_progress', 'Posts sent and not yet answered.', (g) => g.postsInProgress],
+  ['probe_events_tracked', 'Events held in memory (until the purge timeout).', (g) => g.tracked],
+  [
+    'probe_event_listeners_connected_count',
+    'Subscription connections open now.',
+    (g) => g.listenersConnected,
+  ],
+];
+
 /** What this probe is: the constant series say it. */
 export interface ProbeIdentity {
   readonly appId: string;
@@ -40,11 +61,7 @@ export function registerGauges(
   const fromGauges = (read: (g: Gauges) => number) => () =>
     latest.gauges ? read(latest.gauges) : 0;
 
-  gauge(
-    'probe_event_latency',
-    'Seconds from post to receipt of the latest received event.',
-    fromGauges((g) => (g.latestLatencyMs ?? 0) / 1000),
-  );
+  for (const [name, help, read] of FROM_GAUGES) gauge(name, help, fromGauges(read));
   for (const [index, window] of SHARE_WINDOWS.entries()) {
     gauge(
       `probe_events_missing_${window.label}_share`,
@@ -52,26 +69,6 @@ export function registerGauges(
       () => latest.shares[index]?.percent ?? 0,
     );
   }
-  gauge(
-    'probe_events_in_flight',
-    'Posted events neither received nor lost yet (posted = received + lost + in flight).',
-    fromGauges((g) => g.inFlight),
-  );
-  gauge(
-    'probe_posts_in_progress',
-    'Posts sent and not yet answered.',
-    fromGauges((g) => g.postsInProgress),
-  );
-  gauge(
-    'probe_events_tracked',
-    'Events held in memory (until the purge timeout).',
-    fromGauges((g) => g.tracked),
-  );
-  gauge(
-    'probe_event_listeners_connected_count',
-    'Subscription connections open now.',
-    fromGauges((g) => g.listenersConnected),
-  );
   new Gauge({
     name: 'probe_event_listeners_count',
     help: 'Subscription connections configured.',

@@ -121,13 +121,16 @@ export type ParsedFrame =
   | { readonly kind: 'event'; readonly appId: string; readonly seqno: number }
   | { readonly kind: 'malformed'; readonly reason: MalformedReason };
 
-export type MalformedReason =
-  | 'binary'
-  | 'too-large'
-  | 'not-json'
-  | 'not-an-object'
-  | 'bad-app-id'
-  | 'bad-seqno';
+/** Why a frame is not a probe event: the label values of the malformed counter. */
+export const MALFORMED_REASONS = [
+  'binary',
+  'too-large',
+  'not-json',
+  'not-an-object',
+  'bad-app-id',
+  'bad-seqno',
+] as const;
+export type MalformedReason = (typeof MALFORMED_REASONS)[number];
 
 /** What one tracker step did that a sink may want to tell (count, log, observe). */
 export type Effect =
