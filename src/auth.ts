@@ -2,6 +2,7 @@ import axios from 'axios';
 import { backoffDelay } from '../streams/backoff';
 import type { Config } from './config';
 import { describeHttpError } from './httpError';
+import { pathSegment } from './pathSegment';
 
 /** Hands out a current access token; `invalidate` forces the next call to fetch a new one. */
 export interface TokenSource {
@@ -37,7 +38,7 @@ const BACKOFF = { initialMs: 1_000, maxMs: 60_000 };
  */
 export function clientCredentials(options: ClientCredentialsOptions): TokenSource {
   const now = options.now ?? (() => performance.now());
-  const url = `${options.keycloakUrl}/realms/${encodeURIComponent(options.realm)}/protocol/openid-connect/token`;
+  const url = `${options.keycloakUrl}/realms/${pathSegment(options.realm)}/protocol/openid-connect/token`;
   let cached: { token: string; renewAt: number; expiresAt: number } | undefined;
   let pending: Promise<string> | undefined;
   let failures = 0;

@@ -6,28 +6,49 @@ import convict from 'convict';
  * string when it cannot parse it, so the error shows what was given.
  */
 export type FormatName =
-  | 'seconds'
-  | 'seconds-or-zero'
+  | SecondsFormat
   | 'whole'
   | 'flag'
   | 'required'
   | 'optional'
   | 'url-or-null'
+  | 'path-segment'
   | 'buckets';
+
+/** A duration in seconds whose value in whole milliseconds must be at least `min`. */
+export type SecondsFormat = `seconds>=${number}ms`;
 
 export const number = (text: string): number | string =>
   /^\s*(\d+(\.\d*)?|\.\d+)\s*$/.test(text) ? Number(text) : text;
 
-function seconds(min: number, inclusive: boolean) {
-  return (x: unknown) => {
-    const ok = typeof x === 'number' && Number.isFinite(x) && (inclusive ? x >= min : x > min);
-    if (!ok) {
-      throw new Error(
-        `expected a number of seconds ${inclusive ? '≥' : '>'} ${min}, such as 10 or 0.5`,
-      );
-    }
-  };
+/**
+ * Durations are used in whole milliseconds, so the floor is checked on the rounded value the
+ * program will use: 0.0004 s is 0 ms, and is refused wherever 0 would mean "never" or "spin".
+ */
+export function secondsFormat(minMs: number): SecondsFormat {
+  const name: SecondsFormat = `seconds>=${minMs}ms`;
+  if (!registered.has(name)) {
+    registered.add(name);
+    convict.addFormat({
+      name,
+      coerce: number,
+      validate(x: unknown) {
+        if (x === null) return; // unset, with a default that follows from other variables
+        const ok = typeof x === 'number' && Number.isFinite(x) && Math.round(x * 1000) >= minMs;
+        if (!ok) {
+          throw new Error(
+            `expected a number of seconds of at least ${minMs / 1000} (used in whole milliseconds), such as 10 or 0.5`,
+          );
+        }
+      },
+    });
+  }
+  return name;
 }
+const registered = new Set<string>();
+
+/** A dot segment would be resolved away by the URL and re-path the request. */
+export const DOT_SEGMENT = /^\.{1,2}$/;
 
 export function isUrl(text: string, protocols: readonly string[]): boolean {
   try {
@@ -37,9 +58,7 @@ export function isUrl(text: string, protocols: readonly string[]): boolean {
   }
 }
 
-const FORMATS: Record<FormatName, convict.Format> = {
-  seconds: { validate: seconds(0, false), coerce: number },
-  'seconds-or-zero': { validate: seconds(0, true), coerce: number },
+const FORMATS: Record<Exclude<FormatName, SecondsFormat>, convict.Format> = {
   whole: {
     validate(x: unknown) {
       if (typeof x !== 'number' || !Number.isSafeInteger(x) || x < 0) {
@@ -63,6 +82,15 @@ const FORMATS: Record<FormatName, convict.Format> = {
     validate(x: unknown) {
       if (typeof x !== 'string' || x.trim() === '')
         throw new Error('is required but not set (or empty)');
+    },
+  },
+  'path-segment': {
+    validate(x: unknown) {
+      if (typeof x !== 'string' || x.trim() === '')
+        throw new Error('is required but not set (or empty)');
+      if (DOT_SEGMENT.test(x)) {
+        throw new Error('expected a name other than . or .. (it is one segment of a URL path)');
+      }
     },
   },
   optional: {

@@ -1,4 +1,6 @@
-import type { LogLevel } from './config';
+import { redactor } from './redact';
+import type { LogLevel } from './settings';
+import { writeStdout } from './stdout';
 
 export type LogFields = Record<string, unknown>;
 
@@ -26,9 +28,7 @@ export interface LoggerOptions {
   readonly write?: (line: string) => void;
 }
 
-const toStdout = (line: string): void => {
-  process.stdout.write(`${line}\n`);
-};
+const toStdout = (line: string): void => writeStdout(`${line}\n`);
 
 export function createLogger(
   level: LogLevel,
@@ -53,20 +53,6 @@ export function createLogger(
     info: log('info'),
     warn: log('warn'),
     error: log('error'),
-  };
-}
-
-/** Masks every given secret, and the value of any token-like query parameter. */
-export function redactor(secrets: readonly string[]): (text: string) => string {
-  const known = secrets.filter((s) => s.length >= 4).sort((a, b) => b.length - a.length);
-  return (text) => {
-    let out = text.replace(
-      /([?&](?:token|webhook_token|access_token|client_secret)=)[^&\s"']*/gi,
-      '$1***',
-    );
-    out = out.replace(/(Bearer\s+)[A-Za-z0-9._~+/=-]+/g, '$1***');
-    for (const secret of known) out = out.split(secret).join('***');
-    return out;
   };
 }
 

@@ -6,7 +6,7 @@ const STOP_DEADLINE_MS = 5_000;
 
 /**
  * Entry point: check the configuration (one line per problem and exit 2, never a stack trace),
- * start the probe, and stop it cleanly on SIGTERM or SIGINT. `--check-config` only checks.
+ * start the probe, and stop it cleanly on SIGTERM, SIGINT or SIGHUP. `--check-config` only checks.
  */
 export async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<void> {
   let config: Config;
@@ -56,8 +56,10 @@ export function stopOnSignals(probe: RunningProbe, logger: Logger): void {
       () => process.exit(0),
     );
   };
-  process.once('SIGTERM', () => stop('SIGTERM'));
-  process.once('SIGINT', () => stop('SIGINT'));
+  // Every signal a process manager sends to stop a service stops it cleanly.
+  for (const signal of ['SIGTERM', 'SIGINT', 'SIGHUP'] as const) {
+    process.once(signal, () => stop(signal));
+  }
 }
 
 if (require.main === module) {

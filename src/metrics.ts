@@ -3,6 +3,7 @@ import type { Subscription } from 'rxjs';
 import type { ProbeStreams } from '../streams/derivedStreams';
 import type { Disconnect, Effect } from '../streams/messages';
 import { type LatestValues, type ProbeIdentity, registerGauges } from './metricGauges';
+import { droppedOutput } from './stdout';
 
 export interface MetricsOptions extends ProbeIdentity {
   readonly latencyBucketsSeconds: readonly number[];
@@ -86,6 +87,17 @@ export function createMetrics(options: MetricsOptions): ProbeMetrics {
     'probe_internal_errors_total',
     'Bugs caught and survived: a tracker step or the pipeline failed.',
   );
+  let droppedSeen = 0;
+  new Counter({
+    name: 'probe_log_lines_dropped_total',
+    help: 'Log lines not written: stdout was closed by its reader, or stalled with 1 MiB waiting.',
+    registers,
+    collect() {
+      const dropped = droppedOutput();
+      this.inc(dropped - droppedSeen);
+      droppedSeen = dropped;
+    },
+  });
   const latencyHistogram = new Histogram({
     name: 'probe_event_latency_seconds',
     help: 'Seconds from just before the post to the first receipt, every received event (late ones too).',
@@ -126,6 +138,7 @@ export function createMetrics(options: MetricsOptions): ProbeMetrics {
       case 'late':
         late.inc();
         latencyHistogram.observe(effect.latencyMs / 1000);
+        if (effect.outOfOrder) outOfOrder.inc();
         return;
       case 'duplicate':
         duplicates.inc();
@@ -180,7 +193,15 @@ export function createMetrics(options: MetricsOptions): ProbeMetrics {
   };
 }
 
-/** The reconnect label: the cause, and for a refused handshake its HTTP status. */
+/** Statuses a gateway refuses a handshake with that get a label of their own. */
+const KNOWN_REFUSALS = new Set([400, 401, 403, 404, 408, 409, 410, 429, 500, 502, 503, 504]);
+
+/**
+ * The reconnect label: the cause, and for a refused handshake its HTTP status — from a fixed
+ * set, so whatever a server answers cannot grow the series.
+ */
 export function causeLabel(disconnect: Disconnect): string {
-  return disconnect.cause === 'refused' ? `refused_${disconnect.status}` : disconnect.cause;
+  if (disconnect.cause !== 'refused') return disconnect.cause;
+  const status = disconnect.status ?? 0;
+  return KNOWN_REFUSALS.has(status) ? `refused_${status}` : 'refused_other';
 }

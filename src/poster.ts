@@ -1,4 +1,4 @@
-import axios, { type AxiosError, type AxiosInstance, isAxiosError } from 'axios';
+import axios, { AxiosError, type AxiosInstance, isAxiosError } from 'axios';
 import axiosRetry, { exponentialDelay } from 'axios-retry';
 import { Observable } from 'rxjs';
 import type { PostReport } from '../streams/messages';
@@ -6,6 +6,7 @@ import type { PostFn } from '../streams/posting';
 import { TokenError, type TokenSource } from './auth';
 import type { Config } from './config';
 import { describeHttpError } from './httpError';
+import { pathSegment } from './pathSegment';
 
 export interface PosterOptions
   extends Pick<Config['posting'], 'collectorUrl' | 'retries' | 'timeoutMs' | 'retryMaxDelayMs'> {
@@ -37,7 +38,7 @@ export function createPoster(options: PosterOptions): PostFn {
   });
   const { tokens } = options;
   const { id, version } = options.dataset;
-  const path = `${tokens ? '' : '/webhook'}/event/${encodeURIComponent(id)}/${encodeURIComponent(version)}`;
+  const path = `${tokens ? '' : '/webhook'}/event/${pathSegment(id)}/${pathSegment(version)}`;
 
   if (tokens) {
     // Runs before every attempt, retries included, so each carries a current token.
@@ -121,11 +122,17 @@ async function send(
   }
 }
 
+/**
+ * Retried: a network error (reset, DNS, the attempt's timeout), 429 and 5xx. Never an answer
+ * the collector gave with another status — an answer cut off or too large included: the
+ * collector may have taken the event, and a retry would make the probe count duplicates of
+ * its own making.
+ */
 function shouldRetry(error: AxiosError): boolean {
   if (error.config?.signal?.aborted) return false; // shutdown or the post's deadline
   const status = error.response?.status;
-  if (status === undefined) return true; // network error, reset, DNS, or the attempt's timeout
-  return status === 429 || status >= 500;
+  if (status !== undefined) return status === 429 || status >= 500;
+  return error.code !== AxiosError.ERR_BAD_RESPONSE;
 }
 
 /** Why a post failed, in words safe to log and count. */

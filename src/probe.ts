@@ -13,10 +13,12 @@ import { eventTable } from './eventTable';
 import type { Logger } from './logger';
 import { createMetrics, type ProbeMetrics } from './metrics';
 import { createPoster } from './poster';
+import { redactor } from './redact';
 import { probeRoutes } from './routes';
 import { startHttpServer } from './server';
 import { statusPage } from './statusPage';
 import { statusView } from './statusView';
+import { writeStdout } from './stdout';
 import { createConnect } from './subscription';
 import { VERSION } from './version';
 
@@ -35,6 +37,8 @@ const TABLE_EVERY_MS = 30_000;
 export async function startProbe(config: Config, logger: Logger): Promise<RunningProbe> {
   const { dataset, posting, subscription, tracker, server, run } = config;
   const appId = randomBytes(4).toString('hex');
+  // What a person or a scraper reads is masked like the logs: a server may echo a secret.
+  const redact = redactor([dataset.webhookToken, config.auth.clientSecret]);
   const now = () => monotonicScheduler.now();
   const startedAt = now();
   const authMode = config.auth.clientId ? 'bearer' : 'webhook';
@@ -105,7 +109,8 @@ export async function startProbe(config: Config, logger: Logger): Promise<Runnin
     probeRoutes({
       registry: metrics.registry,
       page: statusPage(`dataplatform-probe · ${dataset.id} v${dataset.version}`),
-      statusJson: () => (latest ? JSON.stringify(statusView(latest, now(), statusOptions)) : '{}'),
+      statusJson: () =>
+        latest ? redact(JSON.stringify(statusView(latest, now(), statusOptions))) : '{}',
       readinessProblems: () => readinessProblems(latest, now(), windowMs, startedAt),
     }),
   ).catch((error: unknown) => {
@@ -115,7 +120,7 @@ export async function startProbe(config: Config, logger: Logger): Promise<Runnin
   logger.info('metrics served', { port: http.port });
 
   const table = run.local
-    ? setInterval(() => latest && process.stdout.write(eventTable(latest, now())), TABLE_EVERY_MS)
+    ? setInterval(() => latest && writeStdout(redact(eventTable(latest, now()))), TABLE_EVERY_MS)
     : undefined;
 
   return {

@@ -1,4 +1,4 @@
-import type { FormatName } from './configFormats';
+import { type FormatName, secondsFormat } from './configFormats';
 
 /**
  * One configuration variable, declared once. Everything else — the convict schema, the
@@ -41,12 +41,22 @@ export const text = (
   toValue: same<string>,
   ...extra,
 });
+/** A duration: read in seconds (fractions allowed), used in whole milliseconds ≥ `minSeconds`. */
 export const seconds = (
   env: string,
-  defaultSeconds: number,
+  defaultSeconds: number | undefined,
   doc: string,
-  format: FormatName = 'seconds',
-): Setting<number> => ({ env, doc, format, default: defaultSeconds, unit: 'seconds', toValue: ms });
+  minSeconds: number,
+  extra: Partial<Setting<number>> = {},
+): Setting<number> => ({
+  env,
+  doc,
+  format: secondsFormat(Math.round(minSeconds * 1000)),
+  default: defaultSeconds,
+  unit: 'seconds',
+  toValue: ms,
+  ...extra,
+});
 export const whole = (env: string, defaultValue: number, doc: string): Setting<number> => ({
   env,
   doc,

@@ -36,8 +36,11 @@ export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
 /** Every variable the probe reads, grouped by the part that uses it. */
 export const SETTINGS = {
   dataset: {
-    id: text('PROBE_DATASET_ID', 'dataset to post to and listen on'),
-    version: text('PROBE_DATASET_VERSION', 'dataset version', { default: '1' }),
+    id: text('PROBE_DATASET_ID', 'dataset to post to and listen on', { format: 'path-segment' }),
+    version: text('PROBE_DATASET_VERSION', 'dataset version', {
+      format: 'path-segment',
+      default: '1',
+    }),
     webhookToken: text(
       'PROBE_WEBHOOK_TOKEN',
       'token for the subscription (and for webhook posting)',
@@ -56,19 +59,15 @@ export const SETTINGS = {
       'POST_EVENT_INTERVAL_SECONDS',
       10,
       'time between posts, on a fixed schedule',
+      0.001,
     ),
     retries: whole(
       'POST_EVENT_RETRIES',
       3,
       'retries of one post (network errors, timeouts, 429, 5xx)',
     ),
-    timeoutMs: seconds('POST_TIMEOUT_SECONDS', 5, 'timeout of one post attempt'),
-    retryMaxDelayMs: seconds(
-      'POST_RETRY_MAX_DELAY_SECONDS',
-      5,
-      'longest wait between retries',
-      'seconds-or-zero',
-    ),
+    timeoutMs: seconds('POST_TIMEOUT_SECONDS', 5, 'timeout of one post attempt', 0.05),
+    retryMaxDelayMs: seconds('POST_RETRY_MAX_DELAY_SECONDS', 5, 'longest wait between retries', 0),
     maxInFlight: whole('MAX_POSTS_IN_FLIGHT', 50, 'posts running at once; past it a post fails'),
   },
   auth: {
@@ -94,8 +93,11 @@ export const SETTINGS = {
       fallback: byEnvironment('keycloak', LOCAL_KEYCLOAK_URL),
       toValue: stripSlash,
     } as Setting<string>,
-    realm: text('KEYCLOAK_REALM', 'Keycloak realm', { default: 'api-catalog' }),
-    tokenTimeoutMs: seconds('TOKEN_TIMEOUT_SECONDS', 10, 'timeout of one token request'),
+    realm: text('KEYCLOAK_REALM', 'Keycloak realm', {
+      format: 'path-segment',
+      default: 'api-catalog',
+    }),
+    tokenTimeoutMs: seconds('TOKEN_TIMEOUT_SECONDS', 10, 'timeout of one token request', 0.1),
   },
   subscription: {
     url: {
@@ -106,43 +108,44 @@ export const SETTINGS = {
       toValue: same<string>,
     } as Setting<string>,
     listeners: whole('WEBSOCKET_LISTENERS', 2, 'independent subscription connections, staggered'),
-    listenerStaggerMs: seconds(
-      'LISTENER_STAGGER_SECONDS',
-      1,
-      'delay between listener starts',
-      'seconds-or-zero',
-    ),
-    connectTimeoutMs: seconds('WEBSOCKET_CONNECT_TIMEOUT_SECONDS', 10, 'handshake timeout'),
-    pingIntervalMs: seconds('WEBSOCKET_PING_INTERVAL_SECONDS', 30, 'heartbeat ping interval'),
+    listenerStaggerMs: seconds('LISTENER_STAGGER_SECONDS', 1, 'delay between listener starts', 0),
+    connectTimeoutMs: seconds('WEBSOCKET_CONNECT_TIMEOUT_SECONDS', 10, 'handshake timeout', 0.1),
+    pingIntervalMs: seconds('WEBSOCKET_PING_INTERVAL_SECONDS', 30, 'heartbeat interval', 0.05),
     maxConnectionMs: seconds(
       'WEBSOCKET_MAX_CONNECTION_SECONDS',
       6600,
       'replace a connection, make-before-break, once it is this old',
+      1,
     ),
-    reconnectMinMs: seconds('RECONNECT_MIN_SECONDS', 0.5, 'first reconnect delay'),
-    reconnectMaxMs: seconds('RECONNECT_MAX_SECONDS', 30, 'longest reconnect delay'),
+    reconnectMinMs: seconds('RECONNECT_MIN_SECONDS', 0.5, 'first reconnect delay', 0.05),
+    reconnectMaxMs: seconds('RECONNECT_MAX_SECONDS', 5, 'longest reconnect delay', 0.05),
   },
   tracker: {
     lostTimeoutMs: seconds(
       'MARK_EVENT_LOST_TIMEOUT_SECONDS',
       300,
       'an event not received this long after its post is lost',
+      0.1,
     ),
     purgeTimeoutMs: seconds(
       'PURGE_EVENT_TIMEOUT_SECONDS',
       900,
       'an event is forgotten this long after its post',
+      0.1,
     ),
     cleanIntervalMs: seconds(
       'CLEAN_EVENTS_INTERVAL_SECONDS',
       30,
       'how often lost marking and purging run',
+      0.01,
     ),
+    // 10 s, or half a lost timeout shorter than 20 s: a default must not refuse a valid setting.
     missingGraceMs: seconds(
       'MISSING_GRACE_SECONDS',
-      10,
+      undefined,
       'an event counts in the missing shares only once it is this old',
-      'seconds-or-zero',
+      0,
+      { fallback: (get) => Math.min(10, (get('MARK_EVENT_LOST_TIMEOUT_SECONDS') as number) / 2) },
     ),
   },
   server: {

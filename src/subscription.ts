@@ -2,9 +2,10 @@ import { concat, NEVER, Observable, of } from 'rxjs';
 import { map, switchMap } from 'rxjs/operators';
 import makeWebSocketObservable, { type WebSocketLike } from 'rxjs-websockets';
 import WebSocket from 'ws';
-import { type ConnectFn, ConnectionEnded } from '../streams/listener';
+import { type ConnectFn, ConnectionEnded } from '../streams/connection';
 import type { Disconnect, SocketEvent } from '../streams/messages';
 import type { Config } from './config';
+import { WIRE_TEXT_CHARS } from './redact';
 
 export interface SubscriptionOptions
   extends Pick<Config['subscription'], 'url' | 'connectTimeoutMs' | 'pingIntervalMs'> {
@@ -46,7 +47,7 @@ export function createConnect(options: SubscriptionOptions): ConnectFn {
         socket = ws;
         // Registered before rxjs-websockets' own handlers, so the code is known when it errors.
         ws.on('close', (code, reason) => {
-          closed = { code, reason: reason.toString().slice(0, 120) };
+          closed = { code, reason: reason.toString().slice(0, WIRE_TEXT_CHARS) };
           clearInterval(heartbeat);
         });
         ws.on('open', () => {

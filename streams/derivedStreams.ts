@@ -1,8 +1,8 @@
-import { distinctUntilChanged, filter, map, Observable, share } from 'rxjs';
+import { filter, map, Observable, share } from 'rxjs';
 import { trackedCount } from './eventStore';
 import { connectedListeners } from './listenerView';
 import type { Effect, LateEvent, LostEvents } from './messages';
-import { type MissingShare, missingShares } from './shareWindows';
+import { type MissingShare, missingShares, type ShareWindows } from './shareWindows';
 import type { TrackerStep } from './tracker';
 import { inFlight, type TrackerState } from './trackerState';
 
@@ -43,13 +43,17 @@ export function derivedStreams(step$: Observable<TrackerStep>): ProbeStreams {
   ).pipe(share());
   return {
     effects$,
+    // Both are compared before anything is allocated: most steps change neither.
     shares$: step$.pipe(
+      filter(changedSince(({ state }) => windowCounts(state.windows))),
       map(({ state }) => missingShares(state.windows)),
-      distinctUntilChanged(sameShares),
     ),
     lost$: effects$.pipe(filter((effect): effect is LostEvents => effect.kind === 'lost')),
     late$: effects$.pipe(filter((effect): effect is LateEvent => effect.kind === 'late')),
-    gauges$: step$.pipe(map(({ state }) => gaugesOf(state))),
+    gauges$: step$.pipe(
+      filter(changedSince(({ state }) => gaugeValues(state))),
+      map(({ state }) => gaugesOf(state)),
+    ),
     state$: step$.pipe(map(({ state }) => state)),
   };
 }
@@ -64,6 +68,37 @@ export function gaugesOf(state: TrackerState): Gauges {
   };
 }
 
-function sameShares(a: readonly MissingShare[], b: readonly MissingShare[]): boolean {
-  return a.length === b.length && a.every((share, i) => share.percent === b[i].percent);
+const scratch: number[] = [];
+
+/** The running counts of every window, in a reused array. */
+function windowCounts(shares: ShareWindows): readonly number[] {
+  scratch.length = 0;
+  for (const window of shares.windows) scratch.push(window.counted, window.missing);
+  return scratch;
+}
+
+/** The numbers behind `gaugesOf`, in a reused array. */
+function gaugeValues(state: TrackerState): readonly number[] {
+  scratch.length = 0;
+  scratch.push(
+    inFlight(state),
+    state.postsInProgress,
+    trackedCount(state),
+    connectedListeners(state.listeners),
+    state.latestLatencyMs ?? -1,
+  );
+  return scratch;
+}
+
+/** A filter that passes when the numbers read differ from those of the last pass. */
+function changedSince<T>(read: (value: T) => readonly number[]): (value: T) => boolean {
+  let last: number[] | undefined;
+  return (value) => {
+    const now = read(value);
+    if (last !== undefined && last.length === now.length && last.every((x, i) => x === now[i])) {
+      return false;
+    }
+    last = [...now];
+    return true;
+  };
 }

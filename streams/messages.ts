@@ -183,4 +183,5 @@ export interface LateEvent {
   readonly seqno: number;
   readonly latencyMs: number;
   readonly listenerId: number;
+  readonly outOfOrder: boolean;
 }

@@ -6,11 +6,14 @@ import {
   type Observable,
   race,
   type SchedulerLike,
+  Subject,
   share,
+  tap,
   timer,
 } from 'rxjs';
 import { filter, switchMap, take } from 'rxjs/operators';
-import { type ConnectFn, listener$ } from './listener';
+import type { ConnectFn } from './connection';
+import { listener$ } from './listener';
 import type { Clean, Tick } from './messages';
 import { type PostFn, postEvents } from './posting';
 import { postSchedule$ } from './schedule';
@@ -62,10 +65,13 @@ export function probe$(
 ): Observable<TrackerStep> {
   let connectionIds = 0;
   const nextConnectionId = () => ++connectionIds;
+  // A listener that connects tells the others waiting to reconnect that the endpoint is back.
+  const endpointBack$ = new Subject<void>();
   const listenerOptions = {
     backoff: { initialMs: subscription.reconnectMinMs, maxMs: subscription.reconnectMaxMs },
     maxConnectionMs: subscription.maxConnectionMs,
     random,
+    endpointBack$,
   };
 
   const listenerEvent$ = merge(
@@ -74,7 +80,12 @@ export function probe$(
         switchMap(() => listener$(id, connect, nextConnectionId, listenerOptions, scheduler)),
       ),
     ),
-  ).pipe(share());
+  ).pipe(
+    tap((event) => {
+      if (event.kind === 'listener' && event.status === 'connected') endpointBack$.next();
+    }),
+    share(),
+  );
   const firstConnected$ = listenerEvent$.pipe(
     filter((event) => event.kind === 'listener' && event.status === 'connected'),
   );

@@ -53,10 +53,13 @@ export function receive(state: TrackerState, receipt: Receipt, effects: Effect[]
   event.latencyMs = latencyMs;
   state.receiptCount += 1;
   event.receiptOrder = state.receiptCount;
+  const outOfOrder = event.seqno < state.highestReceivedSeqno;
+  if (outOfOrder) state.totals.outOfOrder += 1;
+  else state.highestReceivedSeqno = event.seqno;
   if (event.state === 'lost') {
     state.totals.late += 1;
     setEventState(state, event, 'late');
-    effects.push({ kind: 'late', seqno: event.seqno, latencyMs, listenerId });
+    effects.push({ kind: 'late', seqno: event.seqno, latencyMs, listenerId, outOfOrder });
     return;
   }
   if (event.state === 'posting' || event.state === 'failed') {
@@ -65,9 +68,6 @@ export function receive(state: TrackerState, receipt: Receipt, effects: Effect[]
     state.totals.posted += 1;
     effects.push({ kind: 'posted', seqno: event.seqno });
   }
-  const outOfOrder = event.seqno < state.highestReceivedSeqno;
-  if (outOfOrder) state.totals.outOfOrder += 1;
-  else state.highestReceivedSeqno = event.seqno;
   state.totals.received += 1;
   state.latestLatencyMs = latencyMs;
   setEventState(state, event, 'received');

@@ -3,6 +3,7 @@ import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { ConfigError, loadConfig } from '../../src/config';
+import { allSettings } from '../../src/settings';
 
 const base = {
   PROBE_WEBHOOK_TOKEN: 'hook-secret-123',
@@ -87,11 +88,11 @@ describe('configuration', () => {
     const cases: Array<[Record<string, string>, RegExp]> = [
       [
         { POST_EVENT_INTERVAL_SECONDS: 'abc' },
-        /^POST_EVENT_INTERVAL_SECONDS: expected a number of seconds > 0.*got "abc"$/,
+        /^POST_EVENT_INTERVAL_SECONDS: expected a number of seconds of at least 0.001.*got "abc"$/,
       ],
       [
         { POST_EVENT_INTERVAL_SECONDS: '0' },
-        /^POST_EVENT_INTERVAL_SECONDS: expected a number of seconds > 0/,
+        /^POST_EVENT_INTERVAL_SECONDS: expected a number of seconds of at least 0.001/,
       ],
       [{ POST_EVENT_INTERVAL_SECONDS: '-1' }, /^POST_EVENT_INTERVAL_SECONDS: expected/],
       [{ POST_EVENT_INTERVAL_SECONDS: 'NaN' }, /^POST_EVENT_INTERVAL_SECONDS: expected/],
@@ -148,6 +149,52 @@ describe('configuration', () => {
     assert.ok(found.some((line) => line.startsWith('PROBE_DATASET_ID: is required')));
   });
 
+  test('every duration is checked as the program will use it: whole milliseconds, above its floor', () => {
+    for (const { setting } of allSettings()) {
+      if (setting.unit !== 'seconds') continue;
+      const floorMs = Number(/>=(\d+)ms/.exec(String(setting.format))?.[1]);
+      assert.ok(Number.isFinite(floorMs), `${setting.env} has a floor`);
+      const below = floorMs > 0 ? ['0', '0.0004', String((floorMs - 0.6) / 1000), '-1'] : ['-1'];
+      for (const value of [...below, 'NaN', 'Infinity', '1e3', 'soon', '']) {
+        const found = problems({ [setting.env]: value });
+        assert.ok(
+          found.some((line) => line.startsWith(`${setting.env}: expected`)),
+          `${setting.env}=${value} → ${JSON.stringify(found)}`,
+        );
+      }
+    }
+    // Zero is a fair value where it means "none": no grace, no stagger, no wait between retries.
+    const zero = loadConfig({
+      ...base,
+      MISSING_GRACE_SECONDS: '0',
+      LISTENER_STAGGER_SECONDS: '0',
+      POST_RETRY_MAX_DELAY_SECONDS: '0',
+    });
+    assert.equal(zero.tracker.missingGraceMs, 0);
+  });
+
+  test('a dataset id, version or realm of . or .. is refused: it would re-path the request', () => {
+    for (const name of ['PROBE_DATASET_ID', 'PROBE_DATASET_VERSION', 'KEYCLOAK_REALM']) {
+      for (const value of ['.', '..']) {
+        const found = problems({ [name]: value });
+        assert.deepEqual(found.length, 1, `${name}=${value}`);
+        assert.match(found[0], new RegExp(`^${name}: expected a name other than \\. or \\.\\.`));
+      }
+    }
+    assert.equal(loadConfig({ ...base, PROBE_DATASET_ID: '...' }).dataset.id, '...');
+  });
+
+  test('the default grace follows a short lost timeout instead of refusing it', () => {
+    const short = loadConfig({ ...base, MARK_EVENT_LOST_TIMEOUT_SECONDS: '1' });
+    assert.equal(short.tracker.lostTimeoutMs, 1_000);
+    assert.equal(short.tracker.missingGraceMs, 500);
+    assert.equal(loadConfig(base).tracker.missingGraceMs, 10_000);
+    assert.match(
+      problems({ MARK_EVENT_LOST_TIMEOUT_SECONDS: '1', MISSING_GRACE_SECONDS: '2' })[0],
+      /^MISSING_GRACE_SECONDS: expected less than/,
+    );
+  });
+
   test('a secret is never echoed in a config error', () => {
     const secret = 'super-secret-client-value';
     const found = problems({ OKDATA_CLIENT_SECRET: secret, PROBE_WEBHOOK_TOKEN: 'tok-secret-2' });
@@ -173,7 +220,7 @@ describe('the program refuses bad configuration before it starts', () => {
     assert.equal(result.stdout, '');
     assert.equal(
       result.stderr,
-      'config error: POST_EVENT_INTERVAL_SECONDS: expected a number of seconds > 0, such as 10 or 0.5, got "soon"\n',
+      'config error: POST_EVENT_INTERVAL_SECONDS: expected a number of seconds of at least 0.001 (used in whole milliseconds), such as 10 or 0.5, got "soon"\n',
     );
   });
 
@@ -185,6 +232,21 @@ describe('the program refuses bad configuration before it starts', () => {
     assert.ok(lines.includes('POST_EVENT_INTERVAL_SECONDS=10'), ok.stdout);
     assert.ok(lines.includes('PROBE_WEBHOOK_TOKEN=***'), ok.stdout);
     assert.ok(!ok.stdout.includes(base.PROBE_WEBHOOK_TOKEN));
+    // Values that carry a secret in a URL are masked, in the listing and in errors.
+    const carrying = run(
+      {
+        ...base,
+        WEBSOCKET_URL: 'wss://subscribe.example/ws?webhook_token=url-secret-77',
+        EVENT_COLLECTOR_URL: 'https://probe:password-99@collector.example/',
+      },
+      ['--check-config'],
+    );
+    assert.equal(carrying.status, 0);
+    assert.ok(!/url-secret-77|password-99/.test(carrying.stdout), carrying.stdout);
+    const refused = run({ ...base, WEBSOCKET_URL: `http://x/?token=${base.PROBE_WEBHOOK_TOKEN}` });
+    assert.equal(refused.status, 2);
+    assert.match(refused.stderr, /^config error: WEBSOCKET_URL: /);
+    assert.ok(!refused.stderr.includes(base.PROBE_WEBHOOK_TOKEN), refused.stderr);
     const bad = run({ ...base, METRICS_PORT: '-1' }, ['--check-config']);
     assert.equal(bad.status, 2);
     assert.match(bad.stderr, /^config error: METRICS_PORT: /);

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { createLogger, redactor } from '../../src/logger';
+import { createLogger } from '../../src/logger';
+import { redactor } from '../../src/redact';
 
 test('the redactor masks known secrets, token query parameters and bearer tokens', () => {
   const redact = redactor(['hook-secret-1', 'cs', 'client-secret-2']);

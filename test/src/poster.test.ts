@@ -190,6 +190,94 @@ describe('retries', () => {
     const result = await attempt(poster(stub.url, { retries: 0 }), 1);
     assert.equal(result.ok, false);
   });
+
+  test('an answer the collector gave is never retried unless its status says so', async () => {
+    // Too large, or cut off mid-body: the collector may have taken the event, and a retry would
+    // be delivered again and counted as the pipeline's duplicate.
+    const big = JSON.stringify({ message: 'x'.repeat(200_000) });
+    const answers: Array<[string, (response: ServerResponse) => void]> = [
+      ['200, too large', (r) => r.writeHead(200).end(big)],
+      ['400, too large', (r) => r.writeHead(400).end(big)],
+      [
+        '200, cut off',
+        (r) => {
+          r.writeHead(200, { 'Content-Length': '100' }).write('{"message":');
+          setTimeout(() => r.destroy(), 20);
+        },
+      ],
+    ];
+    for (const [name, answer] of answers) {
+      let requests = 0;
+      const http = createServer((request, response) => {
+        requests += 1;
+        request.resume().on('end', () => answer(response));
+      });
+      const listening = await listen(http, 0);
+      const result = await attempt(poster(`http://127.0.0.1:${listening.port}`), 1);
+      await listening.close();
+      assert.equal(result.ok, false, name);
+      assert.equal(requests, 1, `${name}: ${requests} requests`);
+    }
+  });
+
+  test('an answer that drips a byte at a time ends at the post deadline', async () => {
+    const http = createServer((request, response) => {
+      request.resume().on('end', () => {
+        response.writeHead(200, { 'Content-Length': '1000' });
+        const drip = setInterval(() => response.write(' '), 50);
+        response.on('close', () => clearInterval(drip));
+      });
+    });
+    const listening = await listen(http, 0);
+    after(() => listening.close((): void => http.closeAllConnections()));
+    const started = Date.now();
+    // Deadline: (0 + 1) × 200 ms + 0 × 0 + 1 s.
+    const result = await attempt(
+      poster(`http://127.0.0.1:${listening.port}`, {
+        timeoutMs: 200,
+        retries: 0,
+        retryMaxDelayMs: 0,
+      }),
+      1,
+    );
+    const took = Date.now() - started;
+    assert.equal(result.ok, false);
+    assert.ok(took >= 1_100 && took < 3_000, `ended after ${took} ms`);
+  });
+
+  test('no dataset id or version can re-path the post', async () => {
+    const stub = await server(() => OK);
+    after(() => stub.close());
+    const hostile = ['...', '../x', 'a/b', '%2e%2e', '%2E', '?q=1', '#f', ' x ', 'ü', '.x', 'x/..'];
+    for (const id of hostile) {
+      for (const dataset of [
+        { id, version: '1', webhookToken: TOKEN },
+        { id: 'ds', version: id, webhookToken: TOKEN },
+      ]) {
+        await attempt(poster(stub.url, { dataset, retries: 0 }), 1);
+        const path = (stub.seen.at(-1)?.url ?? '').split('?')[0];
+        const segments = path.split('/').map(decodeURIComponent);
+        assert.deepEqual(segments, ['', 'webhook', 'event', dataset.id, dataset.version], path);
+      }
+    }
+    for (const dot of ['.', '..']) {
+      assert.throws(() =>
+        poster(stub.url, { dataset: { id: dot, version: '1', webhookToken: TOKEN } }),
+      );
+      assert.throws(() =>
+        poster(stub.url, { dataset: { id: 'ds', version: dot, webhookToken: TOKEN } }),
+      );
+      assert.throws(() =>
+        clientCredentials({
+          keycloakUrl: stub.url,
+          realm: dot,
+          clientId: 'c',
+          clientSecret: 'never-sent-1',
+          tokenTimeoutMs: 100,
+        }),
+      );
+    }
+  });
 });
 
 /** A token server, a collector that checks its tokens, and a bearer poster between them. */

@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import { map } from 'rxjs/operators';
-import { type ConnectFn, listener$ } from '../../streams/listener';
+import type { ConnectFn } from '../../streams/connection';
+import { listener$ } from '../../streams/listener';
 import type { ListenerChange, Receipt, SocketEvent } from '../../streams/messages';
 import { testScheduler } from '../helpers/marbles';
 
@@ -10,7 +11,7 @@ const show = (x: Receipt | ListenerChange): string =>
     ? `${x.data}@${x.receivedAt}#${x.connectionId}`
     : `${x.status}#${x.connectionId}${x.retryInMs === undefined ? '' : `+${x.retryInMs}`}`;
 
-test('reconnects forever with capped exponential backoff, reset by a successful open', () => {
+test('reconnects forever with capped exponential backoff, reset once a connection delivers', () => {
   testScheduler().run(({ cold, expectObservable }) => {
     const attempts = [
       cold<SocketEvent>('#'), // refused
@@ -54,22 +55,26 @@ test('reconnects forever with capped exponential backoff, reset by a successful 
   });
 });
 
-test('a connection that completes is treated as closed and reopened', () => {
+test('a connection that completes is treated as closed and reopened, and backed off', () => {
   testScheduler().run(({ cold, expectObservable }) => {
     const connect: ConnectFn = () => cold<SocketEvent>('o 3ms |', { o: { kind: 'open' } });
     let ids = 0;
     const events$ = listener$(3, connect, () => ++ids, { backoff, random: () => 0 }).pipe(
       map(show),
     );
-    expectObservable(events$, '^ 20ms !').toBe('(ab) c 4ms (de) f 4ms (gh)', {
+    // Accepted, then dropped at once: no proof the endpoint works, so the backoff keeps growing.
+    expectObservable(events$, '^ 50ms !').toBe('(ab) c 4ms (de) f 9ms (gh) i 19ms (jk)', {
       a: 'connecting#1',
       b: 'connected#1',
       c: 'disconnected#1+5',
       d: 'connecting#2',
       e: 'connected#2',
-      f: 'disconnected#2+5',
+      f: 'disconnected#2+10',
       g: 'connecting#3',
       h: 'connected#3',
+      i: 'disconnected#3+20',
+      j: 'connecting#4',
+      k: 'connected#4',
     });
   });
 });
@@ -117,5 +122,61 @@ test('rotation opens the successor first and closes the old connection only once
     expectSubscriptions(first.subscriptions).toBe(firstOpen);
     expectSubscriptions(second.subscriptions).toBe(secondOpen);
     expectSubscriptions(fourth.subscriptions).toBe(fourthOpen);
+  });
+});
+
+test('a connection that stayed up for the longest backoff restarts the backoff', () => {
+  testScheduler().run(({ cold, expectObservable }) => {
+    const attempts = [
+      cold<SocketEvent>('#'), // refused: waits 10
+      cold<SocketEvent>('o 50ms #', { o: { kind: 'open' } }), // up 51 ms ≥ 40: proven
+      cold<SocketEvent>('-'),
+    ];
+    let n = 0;
+    let ids = 0;
+    const events$ = listener$(
+      0,
+      () => attempts[n++],
+      () => ++ids,
+      {
+        backoff,
+        random: () => 1,
+      },
+    ).pipe(map(show));
+    expectObservable(events$, '^ 80ms !').toBe('(ab) 6ms (cd) 47ms e 9ms f', {
+      a: 'connecting#1',
+      b: 'disconnected#1+10',
+      c: 'connecting#2',
+      d: 'connected#2',
+      e: 'disconnected#2+10', // not +20: the connection proved itself
+      f: 'connecting#3',
+    });
+  });
+});
+
+test('a listener waiting to reconnect tries at once when another reports the endpoint back', () => {
+  testScheduler().run(({ cold, hot, expectObservable }) => {
+    const back$ = hot<void>('  ---------- x');
+    const attempts = [cold<SocketEvent>('#'), cold<SocketEvent>('#'), cold<SocketEvent>('-')];
+    let n = 0;
+    let ids = 0;
+    const events$ = listener$(
+      0,
+      () => attempts[n++],
+      () => ++ids,
+      {
+        backoff: { initialMs: 1_000, maxMs: 1_000 },
+        random: () => 1,
+        endpointBack$: back$,
+      },
+    ).pipe(map(show));
+    // Waits of 1 s each; the first ends early, at 10 ms, when the endpoint is back.
+    expectObservable(events$, '^ 2000ms !').toBe('(ab) 6ms (cd) 996ms e', {
+      a: 'connecting#1',
+      b: 'disconnected#1+1000',
+      c: 'connecting#2',
+      d: 'disconnected#2+1000',
+      e: 'connecting#3',
+    });
   });
 });

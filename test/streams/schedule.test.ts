@@ -1,6 +1,8 @@
+import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import type { SchedulerLike } from 'rxjs';
 import { map, take } from 'rxjs/operators';
-import { postSchedule$ } from '../../streams/schedule';
+import { MAX_COMMANDS_PER_WAKE, postSchedule$ } from '../../streams/schedule';
 import { lateScheduler, testScheduler } from '../helpers/marbles';
 
 test('the k-th command is due at start + k × interval, seqnos from 1', () => {
@@ -49,4 +51,48 @@ test('unsubscribing stops the schedule', () => {
     const schedule$ = postSchedule$(5).pipe(map((c) => c.seqno));
     expectObservable(schedule$, '^ 7ms !').toBe('a 4ms b', { a: 1, b: 2 });
   });
+});
+
+test('an interval of 0, below 1 ms or not a number runs at 1 ms: the schedule cannot spin', () => {
+  for (const interval of [0, 0.0004, -5, Number.NaN]) {
+    testScheduler().run(({ expectObservable }) => {
+      const schedule$ = postSchedule$(interval).pipe(
+        map((c) => `${c.seqno}@${c.dueAt}`),
+        take(3),
+      );
+      expectObservable(schedule$).toBe('a b (c|)', { a: '1@0', b: '2@1', c: '3@2' });
+    });
+  }
+});
+
+test('a long stall is caught up in bounded bursts, one wake-up at a time', () => {
+  const bursts: number[] = [];
+  testScheduler().run(() => {
+    let stalled = false;
+    // One wake-up comes 2.5 s late: 2,500 slots of 1 ms are due at once.
+    const stalling = lateScheduler((delay) => {
+      if (delay === 0 || stalled) return 0;
+      stalled = true;
+      return 2_500;
+    });
+    // Every wake-up of the schedule starts a new burst.
+    const counting: SchedulerLike = {
+      now: () => stalling.now(),
+      schedule: ((work: () => void, delay?: number) =>
+        stalling.schedule(() => {
+          bursts.push(0);
+          work();
+        }, delay)) as SchedulerLike['schedule'],
+    };
+    postSchedule$(1, counting)
+      .pipe(take(2_600))
+      .subscribe(() => {
+        bursts[bursts.length - 1] += 1;
+      });
+  });
+  assert.equal(Math.max(...bursts), MAX_COMMANDS_PER_WAKE);
+  assert.equal(
+    bursts.reduce((a, b) => a + b, 0),
+    2_600,
+  );
 });
