@@ -1,5 +1,6 @@
 import { appendEvent, eventAt } from './eventStore';
 import type { Effect, PostFailed, PostSucceeded } from './messages';
+import { recordSend, reweigh } from './shareWindows';
 import { internalError, setEventState, type TrackerState } from './trackerState';
 
 /** A post left: the event is remembered from now, in state `posting`. */
@@ -15,6 +16,7 @@ export function startPost(
     return;
   }
   appendEvent(state, { seqno, sentAt: now, state: 'posting' });
+  recordSend(state.windows, now);
   state.postsInProgress += 1;
 }
 
@@ -50,6 +52,7 @@ export function answerPost(
   effects.push({ kind: 'posted', seqno });
   if (seqno < state.lostCursor) {
     if (event) setEventState(state, event, 'lost');
+    else reweigh(state.windows, seqno, 'posting', 'lost'); // purged, but maybe still windowed
     state.totals.lost += 1;
     effects.push({ kind: 'lost', seqnos: [seqno] });
   } else if (event) {

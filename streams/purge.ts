@@ -1,19 +1,17 @@
 import { forgetOldest, oldestEvent } from './eventStore';
 import type { Effect } from './messages';
-import { dropOldest } from './shareWindows';
 import type { TrackerState } from './trackerState';
 
 /**
  * An event is forgotten once it is older than the purge timeout, which bounds memory whatever
- * arrives. It leaves every share window first; a post still running for it is remembered by
- * seqno, so its answer still counts.
+ * arrives. A post still running for it is remembered by seqno, so its answer still counts; the
+ * share windows keep what they need of it on their own.
  */
 export function purge(state: TrackerState, now: number, effects: Effect[]): void {
   const deadline = now - state.options.purgeTimeoutMs;
   let count = 0;
   for (let event = oldestEvent(state); event !== undefined; event = oldestEvent(state)) {
     if (event.sentAt > deadline) break;
-    dropOldest(state.windows, event.seqno, event.state);
     if (event.state === 'posting') state.purgedWhilePosting.add(event.seqno);
     forgetOldest(state);
     count += 1;

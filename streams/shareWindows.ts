@@ -1,5 +1,4 @@
-import type { EventState, EventStore } from './eventStore';
-import { eventAt } from './eventStore';
+import type { EventState } from './eventStore';
 
 /** A window of the missing shares: its length, and the label its series and page show. */
 export interface ShareWindowSpec {
@@ -20,7 +19,22 @@ export const SHARE_WINDOWS: readonly ShareWindowSpec[] = [
  * [lo, hi): `hi` (shared) moves as events age past the grace, each `lo` as they age out of
  * the window. Running counts are kept per window and corrected when an event inside one
  * changes state, so no step ever scans the events.
+ *
+ * The windows keep what they need of each event themselves — its send time and weight, until
+ * it leaves the longest window — so they stay right however soon the event store forgets it
+ * (a purge timeout shorter than the windows).
  */
+export interface ShareWindows {
+  /** sentAt[head + i] and weights[head + i] belong to seqno first + i. */
+  sentAt: number[];
+  weights: Weight[];
+  head: number;
+  first: number;
+  /** Next seqno to enter the windows (all older than the grace have). */
+  hi: number;
+  readonly windows: ShareWindow[];
+}
+
 export interface ShareWindow {
   readonly spec: ShareWindowSpec;
   /** Next seqno to leave this window. */
@@ -31,12 +45,6 @@ export interface ShareWindow {
   missing: number;
 }
 
-export interface ShareWindows {
-  /** Next seqno to enter the windows (all older than the grace have). */
-  hi: number;
-  readonly windows: ShareWindow[];
-}
-
 /** One window's share, as the sinks receive it. */
 export interface MissingShare {
   readonly label: string;
@@ -45,18 +53,16 @@ export interface MissingShare {
   readonly percent: number;
 }
 
-export function createWindows(specs: readonly ShareWindowSpec[], firstSeqno: number): ShareWindows {
-  return {
-    hi: firstSeqno,
-    windows: specs.map((spec) => ({ spec, lo: firstSeqno, counted: 0, missing: 0 })),
-  };
-}
-
 /**
  * Only events whose post is known to have succeeded count (a failed post is a post error,
  * never missing); of those, the ones not received are missing. A late event has arrived.
  */
-function weight(state: EventState): { counted: number; missing: number } {
+type Weight = 0 | 1 | 2;
+const NOT_COUNTED: Weight = 0;
+const ARRIVED: Weight = 1;
+const MISSING: Weight = 2;
+
+function weightOf(state: EventState): Weight {
   switch (state) {
     case 'posted':
     case 'lost':
@@ -68,31 +74,61 @@ function weight(state: EventState): { counted: number; missing: number } {
       return NOT_COUNTED;
   }
 }
-const MISSING = { counted: 1, missing: 1 };
-const ARRIVED = { counted: 1, missing: 0 };
-const NOT_COUNTED = { counted: 0, missing: 0 };
 
-function add(window: ShareWindow, state: EventState, sign: 1 | -1): void {
-  const w = weight(state);
-  window.counted += sign * w.counted;
-  window.missing += sign * w.missing;
+export function createWindows(specs: readonly ShareWindowSpec[], firstSeqno: number): ShareWindows {
+  return {
+    sentAt: [],
+    weights: [],
+    head: 0,
+    first: firstSeqno,
+    hi: firstSeqno,
+    windows: specs.map((spec) => ({ spec, lo: firstSeqno, counted: 0, missing: 0 })),
+  };
 }
 
-/** Moves the windows to edge = now − grace. */
-export function moveWindows(shares: ShareWindows, edge: number, store: EventStore): void {
-  while (shares.hi < store.nextSeqno) {
-    const event = eventAt(store, shares.hi);
-    if (event === undefined || event.sentAt > edge) break;
-    for (const window of shares.windows) add(window, event.state, 1);
+/** An event was sent (seqnos arrive in order, from `first` on): the windows remember it. */
+export function recordSend(shares: ShareWindows, sentAt: number): void {
+  shares.sentAt.push(sentAt);
+  shares.weights.push(NOT_COUNTED);
+}
+
+function add(window: ShareWindow, weight: Weight, sign: 1 | -1): void {
+  if (weight === NOT_COUNTED) return;
+  window.counted += sign;
+  if (weight === MISSING) window.missing += sign;
+}
+
+const index = (shares: ShareWindows, seqno: number): number => shares.head + seqno - shares.first;
+const recorded = (shares: ShareWindows): number => shares.sentAt.length - shares.head;
+
+/** Moves the windows to edge = now − grace, and forgets what left the longest window. */
+export function moveWindows(shares: ShareWindows, edge: number): void {
+  const end = shares.first + recorded(shares);
+  while (shares.hi < end && shares.sentAt[index(shares, shares.hi)] <= edge) {
+    const weight = shares.weights[index(shares, shares.hi)];
+    for (const window of shares.windows) add(window, weight, 1);
     shares.hi += 1;
   }
+  let oldest = shares.hi;
   for (const window of shares.windows) {
-    while (window.lo < shares.hi) {
-      const event = eventAt(store, window.lo);
-      if (event === undefined || event.sentAt > edge - window.spec.lengthMs) break;
-      add(window, event.state, -1);
+    const from = edge - window.spec.lengthMs;
+    while (window.lo < shares.hi && shares.sentAt[index(shares, window.lo)] <= from) {
+      add(window, shares.weights[index(shares, window.lo)], -1);
       window.lo += 1;
     }
+    oldest = Math.min(oldest, window.lo);
+  }
+  forgetBefore(shares, oldest);
+}
+
+function forgetBefore(shares: ShareWindows, seqno: number): void {
+  shares.head += seqno - shares.first;
+  shares.first = seqno;
+  // Drop the forgotten prefix now and then: amortised O(1), never more than twice the size.
+  if (shares.head > 1024 && shares.head * 2 > shares.sentAt.length) {
+    shares.sentAt = shares.sentAt.slice(shares.head);
+    shares.weights = shares.weights.slice(shares.head);
+    shares.head = 0;
   }
 }
 
@@ -103,22 +139,17 @@ export function reweigh(
   before: EventState,
   after: EventState,
 ): void {
+  if (seqno < shares.first || seqno >= shares.first + recorded(shares)) return;
+  const next = weightOf(after);
+  const previous = weightOf(before);
+  shares.weights[index(shares, seqno)] = next;
+  if (next === previous) return;
   for (const window of shares.windows) {
     if (seqno >= window.lo && seqno < shares.hi) {
-      add(window, before, -1);
-      add(window, after, 1);
+      add(window, previous, -1);
+      add(window, next, 1);
     }
   }
-}
-
-/** Takes the oldest tracked event out of every window before it is forgotten. */
-export function dropOldest(shares: ShareWindows, seqno: number, state: EventState): void {
-  for (const window of shares.windows) {
-    if (window.lo !== seqno) continue;
-    if (seqno < shares.hi) add(window, state, -1);
-    window.lo += 1;
-  }
-  if (shares.hi === seqno) shares.hi += 1;
 }
 
 /** Percent (0–100) of the window's counted events that are missing; 0 for an empty window. */

@@ -49,7 +49,7 @@ export function step(state: TrackerState, input: TrackerInput, now: number): rea
     case 'tick':
       break;
   }
-  moveWindows(state.windows, now - state.options.missingGraceMs, state);
+  moveWindows(state.windows, now - state.options.missingGraceMs);
   return effects.length === 0 ? NO_EFFECTS : effects;
 }
 

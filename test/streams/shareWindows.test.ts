@@ -93,3 +93,40 @@ describe('missing shares', () => {
     }
   });
 });
+
+describe('missing shares whatever the purge timeout', () => {
+  test('a purge shorter than the windows changes no share at any step', () => {
+    const base = {
+      ...options,
+      shareWindows: windows(7, 20, 60),
+      missingGraceMs: 3,
+      lostTimeoutMs: 10,
+    };
+    const forgetful = createTrackerState({ ...base, purgeTimeoutMs: 10 });
+    const keeping = createTrackerState({ ...base, purgeTimeoutMs: 10_000 });
+    let seed = 7;
+    const random = () => {
+      seed = (seed * 1103515245 + 12345) % 2 ** 31;
+      return seed / 2 ** 31;
+    };
+    for (let t = 1; t <= 500; t++) {
+      const inputs: TrackerInput[] = [started(t)];
+      if (random() < 0.1) inputs.push(failed(t));
+      else if (random() < 0.95) inputs.push(ok(t));
+      // Mostly prompt receipts; an outage from 200 to 260 drops everything.
+      const back = t - Math.floor(random() * 4);
+      if (back >= 1 && (t < 200 || t > 260) && random() < 0.8) inputs.push(receipt(frame(back), t));
+      if (t % 5 === 0) inputs.push({ kind: 'clean' });
+      for (const input of inputs) {
+        step(forgetful, input, t);
+        step(keeping, input, t);
+      }
+      const shares = (s: TrackerState) => s.windows.windows.map((w) => [w.counted, w.missing]);
+      assert.deepEqual(shares(forgetful), shares(keeping), `at ${t}`);
+    }
+    // The forgetful tracker held far fewer events, and the windows what the longest one needs.
+    assert.ok(forgetful.nextSeqno - forgetful.firstSeqno <= 11);
+    assert.ok(forgetful.windows.sentAt.length - forgetful.windows.head <= 64);
+    assert.ok(keeping.windows.windows[2].counted > 40);
+  });
+});
