@@ -1,55 +1,14 @@
 import assert from 'node:assert/strict';
-import { type ChildProcess, spawn } from 'node:child_process';
-import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { startCollector } from '../../local/collector';
 import { startHub } from '../../local/hub';
 import { startTokenServer } from '../../local/tokenServer';
 import { trackedCount } from '../../streams/eventStore';
+import { run } from '../helpers/process';
 import { DATASET, scrape, sleep, startStack, waitFor } from '../helpers/stack';
 
-const MAIN = join(__dirname, '..', '..', 'src', 'main.js');
 const WEBHOOK = 'webhook-secret-0b9d77';
 const CLIENT_SECRET = 'client-secret-4e21aa';
-
-interface Running {
-  child: ChildProcess;
-  output: () => string;
-  port: () => Promise<number>;
-  exit: Promise<{ code: number | null; at: number }>;
-}
-
-function run(env: Record<string, string>): Running {
-  const child = spawn(process.execPath, [MAIN], { env: { PATH: process.env.PATH ?? '', ...env } });
-  let output = '';
-  child.stdout?.on('data', (chunk) => {
-    output += chunk;
-  });
-  child.stderr?.on('data', (chunk) => {
-    output += chunk;
-  });
-  const exit = new Promise<{ code: number | null; at: number }>((resolve) =>
-    child.on('exit', (code) => resolve({ code, at: Date.now() })),
-  );
-  return {
-    child,
-    output: () => output,
-    exit,
-    async port() {
-      let port = 0;
-      await waitFor(
-        () => {
-          const match = /"message":"metrics served","port":(\d+)/.exec(output);
-          port = match ? Number(match[1]) : 0;
-          return port > 0;
-        },
-        10_000,
-        () => `the metrics port in the log:\n${output}`,
-      );
-      return port;
-    },
-  };
-}
 
 describe('the process', () => {
   test('secrets appear in no log line, metric or page; SIGTERM stops it cleanly', async () => {
@@ -143,6 +102,71 @@ describe('the process', () => {
     } finally {
       probe.child.kill('SIGKILL');
       await Promise.all([hub.close(), tokens.close(), collector.close()]);
+    }
+  });
+
+  test('a reader that closes stdout neither stops nor spins the probe', {
+    timeout: 20_000,
+  }, async () => {
+    const hub = await startHub({ port: 0, token: WEBHOOK });
+    const collector = await startCollector({
+      port: 0,
+      publish: (dataset, json) => hub.publish(dataset, json),
+    });
+    const probe = run({
+      PROBE_WEBHOOK_TOKEN: WEBHOOK,
+      PROBE_DATASET_ID: DATASET,
+      WEBSOCKET_URL: `ws://127.0.0.1:${hub.port}`,
+      EVENT_COLLECTOR_URL: `http://127.0.0.1:${collector.port}`,
+      POST_EVENT_INTERVAL_SECONDS: '0.05',
+      METRICS_PORT: '0',
+      METRICS_HOST: '127.0.0.1',
+      LOG_LEVEL: 'debug', // a line per event: every one of them now fails to be written
+    });
+    try {
+      const port = await probe.port();
+      probe.child.stdout?.destroy(); // like `| head -c 100` going away
+      await sleep(500);
+      const before = await scrape(port);
+      await sleep(1_000);
+      const health = await fetch(`http://127.0.0.1:${port}/healthz`);
+      assert.equal(health.status, 200);
+      const later = await scrape(port);
+      const delta = (name: string) => (later.get(name) ?? 0) - (before.get(name) ?? 0);
+      assert.ok(delta('probe_events_posted_total') >= 10, 'posting goes on');
+      assert.ok(
+        delta('process_cpu_seconds_total') < 0.5,
+        `CPU ${delta('process_cpu_seconds_total')} s in 1 s`,
+      );
+      assert.ok(delta('probe_log_lines_dropped_total') > 10, 'dropped lines are counted');
+      probe.child.kill('SIGTERM');
+      const signalledAt = Date.now();
+      const { code, at } = await probe.exit;
+      assert.equal(code, 0);
+      assert.ok(at - signalledAt < 2_000, `stopped after ${at - signalledAt} ms`);
+    } finally {
+      probe.child.kill('SIGKILL');
+      await Promise.all([hub.close(), collector.close()]);
+    }
+  });
+
+  test('SIGHUP stops it cleanly, like SIGTERM and SIGINT', async () => {
+    const probe = run({
+      PROBE_WEBHOOK_TOKEN: WEBHOOK,
+      PROBE_DATASET_ID: DATASET,
+      WEBSOCKET_URL: 'ws://127.0.0.1:9',
+      EVENT_COLLECTOR_URL: 'http://127.0.0.1:9',
+      METRICS_PORT: '0',
+      METRICS_HOST: '127.0.0.1',
+    });
+    try {
+      await probe.port();
+      probe.child.kill('SIGHUP');
+      const { code } = await probe.exit;
+      assert.equal(code, 0);
+      assert.match(probe.output(), /"signal":"SIGHUP"/);
+    } finally {
+      probe.child.kill('SIGKILL');
     }
   });
 

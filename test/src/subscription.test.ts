@@ -229,6 +229,40 @@ describe('subscription faults', () => {
   });
 });
 
+describe('recovery', () => {
+  test('after an outage, with the default backoff, both listeners are back within seconds of the hub', async (t) => {
+    // The default backoff (0.5 s doubling to 5 s), not the fast one of the other tests.
+    const stack = await startStack({ POST_EVENT_INTERVAL_SECONDS: '0.2' });
+    let hub: Awaited<ReturnType<typeof startHub>> | undefined;
+    const views = () => [...(stack.probe.state()?.listeners.values() ?? [])];
+    try {
+      await waitFor(() => connectedListeners(stack.probe.state()?.listeners ?? new Map()) === 2);
+      const port = stack.hub.port;
+      await stack.hub.close();
+      const downFrom = views().map((view) => view.disconnects);
+      await sleep(12_000); // long enough to reach the longest backoff
+      const attempts = views().map((view, i) => view.disconnects - downFrom[i]);
+      hub = await startHub({ port, token: WEBHOOK_TOKEN });
+      const backAt = Date.now();
+      await waitFor(
+        () => connectedListeners(stack.probe.state()?.listeners ?? new Map()) === 2,
+        10_000,
+        'both listeners back',
+      );
+      const tookMs = Date.now() - backAt;
+      t.diagnostic(`back ${tookMs} ms after the hub; ${attempts} attempts while it was down 12 s`);
+      // Back within one longest backoff (5 s), the second with the first.
+      assert.ok(tookMs < 5_500, `back after ${tookMs} ms`);
+      // Without hammering: 0.5, 1, 2, 4, 5, 5 … s between attempts while it was down.
+      for (const count of attempts)
+        assert.ok(count >= 3 && count <= 9, `${attempts} attempts in 12 s`);
+    } finally {
+      await stack.stop();
+      await hub?.close();
+    }
+  });
+});
+
 describe('bad messages on the subscription', () => {
   test('each kind is counted by reason and the probe carries on', async () => {
     const stack = await startStack({ ...FAST, WEBSOCKET_LISTENERS: '1' });
