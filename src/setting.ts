@@ -30,17 +30,9 @@ export const same = <T>(raw: T): T => raw;
 export const ms = (seconds: number): number => Math.round(seconds * 1000);
 export const stripSlash = (url: string): string => url.replace(/\/+$/, '');
 
-export const text = (
-  env: string,
-  doc: string,
-  extra: Partial<Setting<string>> = {},
-): Setting<string> => ({
-  env,
-  doc,
-  format: 'required',
-  toValue: same<string>,
-  ...extra,
-});
+export const text = (env: string, doc: string, extra: Partial<Setting<string>> = {}) =>
+  ({ env, doc, format: 'required', toValue: same<string>, ...extra }) as Setting<string>;
+
 /** A duration: read in seconds (fractions allowed), used in whole milliseconds ≥ `minSeconds`. */
 export const seconds = (
   env: string,
@@ -48,15 +40,11 @@ export const seconds = (
   doc: string,
   minSeconds: number,
   extra: Partial<Setting<number>> = {},
-): Setting<number> => ({
-  env,
-  doc,
-  format: secondsFormat(Math.round(minSeconds * 1000)),
-  default: defaultSeconds,
-  unit: 'seconds',
-  toValue: ms,
-  ...extra,
-});
+): Setting<number> => {
+  const format = secondsFormat(Math.round(minSeconds * 1000));
+  return { env, doc, format, default: defaultSeconds, unit: 'seconds', toValue: ms, ...extra };
+};
+
 export const whole = (env: string, defaultValue: number, doc: string): Setting<number> => ({
   env,
   doc,
@@ -64,6 +52,7 @@ export const whole = (env: string, defaultValue: number, doc: string): Setting<n
   default: defaultValue,
   toValue: same<number>,
 });
+
 export const flag = (env: string, doc: string): Setting<boolean> => ({
   env,
   doc,
