@@ -31,6 +31,8 @@ export interface ProbeIdentity {
   readonly version: string;
   readonly authMode: 'bearer' | 'webhook';
   readonly listeners: number;
+  /** The SLI's latency objective, exported so rules compare against the probe's own. */
+  readonly latencyObjectiveSeconds: number;
 }
 
 /** The latest values of the core's derived streams, read when Prometheus scrapes. */
@@ -69,6 +71,11 @@ export function registerGauges(
       () => latest.shares[index]?.percent ?? 0,
     );
   }
+  new Gauge({
+    name: 'probe_latency_objective_seconds',
+    help: 'The latency objective of the SLI: an event received within it is good.',
+    registers,
+  }).set(options.latencyObjectiveSeconds);
   new Gauge({
     name: 'probe_event_listeners_count',
     help: 'Subscription connections configured.',

@@ -1,8 +1,10 @@
-import { Counter, Histogram, Registry } from 'prom-client';
+import { Counter, type OpenMetricsContentType, Registry } from 'prom-client';
 import type { Subscription } from 'rxjs';
 import type { ProbeStreams } from '../streams/derivedStreams';
-import type { Disconnect, Effect } from '../streams/messages';
+import type { Effect } from '../streams/messages';
+import { causeLabel } from './causeLabel';
 import { type LatestValues, type ProbeIdentity, registerGauges } from './metricGauges';
+import { createHistograms } from './metricHistograms';
 import { droppedOutput } from './stdout';
 
 export interface MetricsOptions extends ProbeIdentity {
@@ -24,7 +26,11 @@ export interface ProbeMetrics {
  * can freeze between events. prom-client adds no `_total` to counters, so the names carry it.
  */
 export function createMetrics(options: MetricsOptions): ProbeMetrics {
-  const registry = new Registry();
+  // OpenMetrics, so the latency histogram may carry exemplars; `exposition.ts` also speaks text.
+  const registry: Registry = new Registry<OpenMetricsContentType>() as never;
+  (registry as unknown as Registry<OpenMetricsContentType>).setContentType(
+    Registry.OPENMETRICS_CONTENT_TYPE,
+  );
   const registers = [registry];
   const counter = (name: string, help: string, labelNames: string[] = []) =>
     new Counter({ name, help, labelNames, registers });
@@ -98,32 +104,22 @@ export function createMetrics(options: MetricsOptions): ProbeMetrics {
       droppedSeen = dropped;
     },
   });
-  const latencyHistogram = new Histogram({
-    name: 'probe_event_latency_seconds',
-    help: 'Seconds from just before the post to the first receipt, every received event (late ones too).',
-    buckets: [...options.latencyBucketsSeconds],
-    registers,
-  });
-  const postDuration = new Histogram({
-    name: 'probe_event_post_duration_seconds',
-    help: 'Seconds one post took, retries included, by result.',
-    labelNames: ['result'],
-    buckets: [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
-    registers,
-  });
+  const withinObjective = counter(
+    'probe_events_within_objective_total',
+    'SLI: events received within the latency objective (good).',
+  );
+  const settled = counter(
+    'probe_events_settled_total',
+    'SLI: events settled good or bad (received, or lost); failed posts and events in flight are not.',
+  );
+  const observe = createHistograms(registry, options.appId, options.latencyBucketsSeconds);
 
   const latest: LatestValues = { gauges: undefined, shares: [] };
   registerGauges(registry, options, latest);
 
-  // Labelled children looked up once: `labels()` hashes its arguments on every call.
-  const postDurationOk = postDuration.labels('ok');
-  const postDurationError = postDuration.labels('error');
-
   const apply = (effect: Effect): void => {
+    observe(effect);
     switch (effect.kind) {
-      case 'post-done':
-        (effect.ok ? postDurationOk : postDurationError).observe(effect.durationMs / 1000);
-        return;
       case 'posted':
         posted.inc();
         return;
@@ -132,12 +128,12 @@ export function createMetrics(options: MetricsOptions): ProbeMetrics {
         return;
       case 'received':
         received.inc();
-        latencyHistogram.observe(effect.latencyMs / 1000);
+        settled.inc();
+        if (effect.withinObjective) withinObjective.inc();
         if (effect.outOfOrder) outOfOrder.inc();
         return;
       case 'late':
         late.inc();
-        latencyHistogram.observe(effect.latencyMs / 1000);
         if (effect.outOfOrder) outOfOrder.inc();
         return;
       case 'duplicate':
@@ -154,6 +150,7 @@ export function createMetrics(options: MetricsOptions): ProbeMetrics {
         return;
       case 'lost':
         lost.inc(effect.seqnos.length);
+        settled.inc(effect.seqnos.length);
         return;
       case 'listener':
         if (effect.change.rotated) rotations.labels(String(effect.change.listenerId)).inc();
@@ -165,8 +162,6 @@ export function createMetrics(options: MetricsOptions): ProbeMetrics {
         return;
       case 'internal-error':
         internalErrors.inc();
-        return;
-      case 'purged':
         return;
     }
   };
@@ -191,17 +186,4 @@ export function createMetrics(options: MetricsOptions): ProbeMetrics {
     tokenRequest: (result) => tokenRequests.labels(result).inc(),
     pipelineRestarted: () => internalErrors.inc(),
   };
-}
-
-/** Statuses a gateway refuses a handshake with that get a label of their own. */
-const KNOWN_REFUSALS = new Set([400, 401, 403, 404, 408, 409, 410, 429, 500, 502, 503, 504]);
-
-/**
- * The reconnect label: the cause, and for a refused handshake its HTTP status — from a fixed
- * set, so whatever a server answers cannot grow the series.
- */
-export function causeLabel(disconnect: Disconnect): string {
-  if (disconnect.cause !== 'refused') return disconnect.cause;
-  const status = disconnect.status ?? 0;
-  return KNOWN_REFUSALS.has(status) ? `refused_${status}` : 'refused_other';
 }

@@ -48,6 +48,7 @@ export async function startProbe(config: Config, logger: Logger): Promise<Runnin
     version: VERSION,
     authMode,
     listeners: subscription.listeners,
+    latencyObjectiveSeconds: tracker.latencyObjectiveMs / 1000,
     latencyBucketsSeconds: server.latencyBucketsSeconds,
   });
   const post = createPoster({

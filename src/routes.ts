@@ -1,4 +1,6 @@
-import type { Registry } from 'prom-client';
+import type { IncomingMessage } from 'node:http';
+import { Registry } from 'prom-client';
+import { negotiate, prometheusText, TEXT_CONTENT_TYPE } from './exposition';
 import type { Reply, Route } from './server';
 
 export const text = (status: number, body: string): Reply => ({
@@ -17,16 +19,19 @@ export interface RouteSources {
   readonly readinessProblems: () => readonly string[];
 }
 
+const OPENMETRICS_CONTENT_TYPE = Registry.OPENMETRICS_CONTENT_TYPE;
+
 /**
- * The HTTP routes: metrics at `/metrics` and at `/` (where the existing scrape config looks),
+ * The HTTP routes: metrics at `/metrics` and at `/` (where the existing scrape config looks) in
+ * OpenMetrics when the scraper asks for it, else in the text format,
  * liveness, readiness, and the status page with its data.
  */
 export function probeRoutes(sources: RouteSources): Record<string, Route> {
-  const metrics = async (): Promise<Reply> => ({
-    status: 200,
-    type: sources.registry.contentType,
-    body: await sources.registry.metrics(),
-  });
+  const { registry } = sources;
+  const metrics = async (request: IncomingMessage): Promise<Reply> =>
+    negotiate(request.headers.accept) === 'openmetrics'
+      ? { status: 200, type: OPENMETRICS_CONTENT_TYPE, body: await registry.metrics() }
+      : { status: 200, type: TEXT_CONTENT_TYPE, body: await prometheusText(registry) };
   return {
     '/': metrics,
     '/metrics': metrics,

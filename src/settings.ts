@@ -147,6 +147,14 @@ export const SETTINGS = {
       0,
       { fallback: (get) => Math.min(10, (get('MARK_EVENT_LOST_TIMEOUT_SECONDS') as number) / 2) },
     ),
+    // 30 s, or the lost timeout when that is shorter: an event later than that is lost anyway.
+    latencyObjectiveMs: seconds(
+      'LATENCY_OBJECTIVE_SECONDS',
+      undefined,
+      'an event received within this long of its post is good for the SLI; later or lost is bad',
+      0.01,
+      { fallback: (get) => Math.min(30, get('MARK_EVENT_LOST_TIMEOUT_SECONDS') as number) },
+    ),
   },
   server: {
     port: whole('METRICS_PORT', 8000, 'port of the metrics and status server (0: any free one)'),

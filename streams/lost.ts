@@ -1,5 +1,6 @@
 import { eventAt, type TrackedEvent } from './eventStore';
 import type { Effect } from './messages';
+import { settleLost } from './objective';
 import { setEventState, type TrackerState } from './trackerState';
 
 /**
@@ -21,6 +22,7 @@ export function markLost(state: TrackerState, now: number, effects: Effect[]): v
   }
   if (lost.length > 0) {
     state.totals.lost += lost.length;
+    settleLost(state, lost.length);
     effects.push({ kind: 'lost', seqnos: lost });
   }
 }

@@ -15,6 +15,8 @@ export interface PostStarted {
   readonly kind: 'post-started';
   readonly seqno: number;
   readonly sentAt: number;
+  /** How late the post left against its due time: the probe's own lag, not the pipeline's. */
+  readonly lagMs: number;
 }
 
 export interface PostSucceeded {
@@ -142,6 +144,7 @@ export type Effect =
       readonly durationMs: number;
       readonly retries: number;
     }
+  | { readonly kind: 'post-started'; readonly seqno: number; readonly lagMs: number }
   | { readonly kind: 'posted'; readonly seqno: number }
   | {
       readonly kind: 'post-error';
@@ -155,6 +158,8 @@ export type Effect =
       readonly latencyMs: number;
       readonly listenerId: number;
       readonly outOfOrder: boolean;
+      /** Received within the latency objective: a good event of the SLI (see `objective.ts`). */
+      readonly withinObjective: boolean;
     }
   | LateEvent
   | { readonly kind: 'duplicate'; readonly seqno: number; readonly listenerId: number }

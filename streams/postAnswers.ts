@@ -1,12 +1,13 @@
 import { appendEvent, eventAt } from './eventStore';
-import type { Effect, PostFailed, PostSucceeded } from './messages';
+import type { Effect, PostFailed, PostStarted, PostSucceeded } from './messages';
+import { settleLost } from './objective';
 import { recordSend, reweigh } from './shareWindows';
 import { internalError, setEventState, type TrackerState } from './trackerState';
 
 /** A post left: the event is remembered from now, in state `posting`. */
 export function startPost(
   state: TrackerState,
-  seqno: number,
+  { seqno, lagMs }: PostStarted,
   now: number,
   effects: Effect[],
 ): void {
@@ -17,6 +18,7 @@ export function startPost(
   }
   appendEvent(state, { seqno, sentAt: now, state: 'posting' });
   recordSend(state.windows, now);
+  effects.push({ kind: 'post-started', seqno, lagMs });
   state.postsInProgress += 1;
 }
 
@@ -54,6 +56,7 @@ export function answerPost(
     if (event) setEventState(state, event, 'lost');
     else reweigh(state.windows, seqno, 'posting', 'lost'); // purged, but maybe still windowed
     state.totals.lost += 1;
+    settleLost(state, 1);
     effects.push({ kind: 'lost', seqnos: [seqno] });
   } else if (event) {
     setEventState(state, event, 'posted');

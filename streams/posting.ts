@@ -37,9 +37,14 @@ export function postEvents(
     defer(() => {
       let inFlight = 0;
       return command$.pipe(
-        mergeMap(({ seqno }): Observable<PostOutcome> => {
+        mergeMap(({ seqno, dueAt }): Observable<PostOutcome> => {
           const sentAt = scheduler.now();
-          const started: PostOutcome = { kind: 'post-started', seqno, sentAt };
+          const started: PostOutcome = {
+            kind: 'post-started',
+            seqno,
+            sentAt,
+            lagMs: sentAt - dueAt,
+          };
           const elapsed = () => scheduler.now() - sentAt;
           if (inFlight >= maxInFlight) {
             const error = TOO_MANY_POSTS;

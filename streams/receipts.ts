@@ -2,6 +2,7 @@ import { recordDelivery } from './duplicates';
 import { eventAt } from './eventStore';
 import { countsAsForeign } from './foreignEvents';
 import type { Effect, ParsedFrame, Receipt } from './messages';
+import { settleReceived } from './objective';
 import { parseFrame } from './parse';
 import { setEventState, type TrackerState } from './trackerState';
 
@@ -71,5 +72,13 @@ export function receive(state: TrackerState, receipt: Receipt, effects: Effect[]
   state.totals.received += 1;
   state.latestLatencyMs = latencyMs;
   setEventState(state, event, 'received');
-  effects.push({ kind: 'received', seqno: event.seqno, latencyMs, listenerId, outOfOrder });
+  const withinObjective = settleReceived(state, latencyMs);
+  effects.push({
+    kind: 'received',
+    seqno: event.seqno,
+    latencyMs,
+    listenerId,
+    outOfOrder,
+    withinObjective,
+  });
 }

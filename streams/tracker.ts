@@ -30,7 +30,7 @@ export function step(state: TrackerState, input: TrackerInput, now: number): rea
   const effects: Effect[] = [];
   switch (input.kind) {
     case 'post-started':
-      startPost(state, input.seqno, now, effects);
+      startPost(state, input, now, effects);
       break;
     case 'post-succeeded':
     case 'post-failed':

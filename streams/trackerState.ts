@@ -20,6 +20,8 @@ export interface TrackerOptions {
   readonly lostTimeoutMs: number;
   readonly purgeTimeoutMs: number;
   readonly missingGraceMs: number;
+  /** An event received within this long of its post is good for the SLI. */
+  readonly latencyObjectiveMs: number;
   /** The missing-share windows; the fixed 1m/3m/10m ones unless a test wants others. */
   readonly shareWindows?: readonly ShareWindowSpec[];
 }
@@ -38,6 +40,10 @@ export interface Totals {
   outOfOrder: number;
   purged: number;
   internalErrors: number;
+  /** SLI: events received within the latency objective. */
+  withinObjective: number;
+  /** SLI: events settled, good or bad (received, or lost). */
+  settled: number;
 }
 
 /**
@@ -85,6 +91,8 @@ export function createTrackerState(options: TrackerOptions): TrackerState {
       outOfOrder: 0,
       purged: 0,
       internalErrors: 0,
+      withinObjective: 0,
+      settled: 0,
     },
     postsInProgress: 0,
     receiptCount: 0,

@@ -13,6 +13,7 @@ export const options: TrackerOptions = {
   lostTimeoutMs: 300,
   purgeTimeoutMs: 900,
   missingGraceMs: 10,
+  latencyObjectiveMs: 100,
   shareWindows: windows(60, 180, 600),
 };
 
@@ -25,6 +26,7 @@ export const started = (seqno: number): TrackerInput => ({
   kind: 'post-started',
   seqno,
   sentAt: 0,
+  lagMs: 0,
 });
 export const ok = (seqno: number): TrackerInput => ({
   kind: 'post-succeeded',

@@ -9,6 +9,7 @@ const options: TrackerOptions = {
   lostTimeoutMs: 300,
   purgeTimeoutMs: 5_000,
   missingGraceMs: 0,
+  latencyObjectiveMs: 100,
 };
 
 test('nearest-rank quantiles', () => {
@@ -22,7 +23,7 @@ test('nearest-rank quantiles', () => {
 test('the status view reads the books, shares, latency and the newest events', () => {
   const state = createTrackerState(options);
   for (let seqno = 1; seqno <= 100; seqno++) {
-    step(state, { kind: 'post-started', seqno, sentAt: 0 }, seqno * 10);
+    step(state, { kind: 'post-started', seqno, sentAt: 0, lagMs: 0 }, seqno * 10);
     step(state, { kind: 'post-succeeded', seqno, durationMs: 1, retries: 0 }, seqno * 10);
     if (seqno % 10 !== 0) {
       const data = JSON.stringify({ app_id: 'abcd1234', seqno });

@@ -8,7 +8,7 @@ import { testScheduler } from '../helpers/marbles';
 const show = (o: PostOutcome): string => {
   switch (o.kind) {
     case 'post-started':
-      return `start ${o.seqno}@${o.sentAt}`;
+      return `start ${o.seqno}@${o.sentAt}${o.lagMs ? ` late ${o.lagMs}` : ''}`;
     case 'post-succeeded':
       return `ok ${o.seqno} in ${o.durationMs} after ${o.retries}`;
     case 'post-failed':
@@ -89,5 +89,22 @@ test('a post function that throws or ends empty becomes a failed post', () => {
       c: 'start 2@5',
       d: 'fail 2 in 0: post ended without an answer',
     });
+  });
+});
+
+test('each start says how late it left against its due time', () => {
+  testScheduler().run(({ cold, hot, expectObservable }) => {
+    // The second command comes 4 ms after it was due (a busy event loop).
+    const commands = '  a 9ms     b           ';
+    const outcomes = '  a 9ms     b           ';
+    const command$ = hot<PostCommand>(commands, {
+      a: { seqno: 1, dueAt: 0 },
+      b: { seqno: 2, dueAt: 6 },
+    });
+    const outcome$ = command$.pipe(
+      postEvents(() => cold('-'), 5),
+      map(show),
+    );
+    expectObservable(outcome$).toBe(outcomes, { a: 'start 1@0', b: 'start 2@10 late 4' });
   });
 });

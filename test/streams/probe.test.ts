@@ -16,6 +16,7 @@ const options: ProbeOptions = {
     purgeTimeoutMs: 900_000,
     cleanIntervalMs: 30_000,
     missingGraceMs: 10_000,
+    latencyObjectiveMs: 30_000,
   },
   posting: { intervalMs: 1_000, maxInFlight: 100 },
   subscription: {

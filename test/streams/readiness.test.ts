@@ -9,6 +9,7 @@ const options: TrackerOptions = {
   lostTimeoutMs: 300,
   purgeTimeoutMs: 5_000,
   missingGraceMs: 0,
+  latencyObjectiveMs: 100,
 };
 
 test('readiness needs a connected listener and a recent successful post, except right after start', () => {
@@ -19,7 +20,7 @@ test('readiness needs a connected listener and a recent successful post, except 
     'no successful post in the last 1 s',
   ]);
   step(state, { kind: 'listener', listenerId: 0, connectionId: 1, status: 'connected' }, 1_500);
-  step(state, { kind: 'post-started', seqno: 1, sentAt: 0 }, 1_500);
+  step(state, { kind: 'post-started', seqno: 1, sentAt: 0, lagMs: 0 }, 1_500);
   step(state, { kind: 'post-succeeded', seqno: 1, durationMs: 1, retries: 0 }, 1_600);
   assert.deepEqual(readinessProblems(state, 2_000, 1_000, 0), []);
   assert.equal(postingOk(state, 2_600, 1_000, 0), true);

@@ -76,7 +76,7 @@ describe('receipt rules', () => {
       ...step(state, receipt(frame(1), 3), 3),
       ...step(state, ok(1), 4),
     ].map((e) => e.kind);
-    assert.deepEqual(effects, ['posted', 'received', 'post-done']);
+    assert.deepEqual(effects, ['post-started', 'posted', 'received', 'post-done']);
     assert.equal(state.totals.posted, 1);
     assert.equal(state.totals.received, 1);
     assert.equal(state.postsInProgress, 0);
