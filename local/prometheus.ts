@@ -1,38 +1,80 @@
-import { spawn, spawnSync } from 'node:child_process';
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 /**
  * `npm run local:prometheus`: Debian's Prometheus (apt-get install prometheus) against the
- * probe of `npm run local` on localhost:8000, scraped at `/` like production, UI on :9090.
- * For machines without Docker; `local-compose.yaml` adds Grafana where Docker runs.
+ * probe of `npm run local` on localhost:8000, scraped at `/` like production, with the shipped
+ * alert rules, UI on :9090; and Debian's Alertmanager (apt-get install prometheus-alertmanager)
+ * on :9093 when it is installed, so an alert can be seen going off. For machines without
+ * Docker; `local-compose.yaml` adds Grafana where Docker runs.
  */
-const binary = process.env.PROMETHEUS_BIN ?? 'prometheus';
-if (spawnSync(binary, ['--version']).error) {
+const prometheus = process.env.PROMETHEUS_BIN ?? 'prometheus';
+const alertmanager = process.env.ALERTMANAGER_BIN ?? 'prometheus-alertmanager';
+const installed = (binary: string) => !spawnSync(binary, ['--version']).error;
+if (!installed(prometheus)) {
   process.stderr.write(
-    `${binary} not found: install it (apt-get install prometheus) or set PROMETHEUS_BIN\n`,
+    `${prometheus} not found: install it (apt-get install prometheus) or set PROMETHEUS_BIN\n`,
   );
   process.exit(1);
 }
+const withAlertmanager = installed(alertmanager);
 const target = process.env.PROBE_TARGET ?? 'localhost:8000';
+const rules = join(__dirname, '..', '..', 'deploy', 'prometheus', 'alerts.yaml');
 const dir = mkdtempSync(join(tmpdir(), 'probe-prometheus-'));
 const config = join(dir, 'prometheus.yml');
 writeFileSync(
   config,
-  `global:\n  scrape_interval: 5s\nscrape_configs:\n  - job_name: dataplatform-probe\n    metrics_path: /\n    static_configs:\n      - targets: ['${target}']\n`,
-);
-process.stdout.write(`Prometheus on http://localhost:9090 scraping ${target}/ (data in ${dir})\n`);
-const child = spawn(
-  binary,
   [
-    `--config.file=${config}`,
-    `--storage.tsdb.path=${join(dir, 'data')}`,
-    '--web.listen-address=:9090',
-  ],
-  {
-    stdio: 'inherit',
-  },
+    'global:',
+    '  scrape_interval: 5s',
+    '  evaluation_interval: 5s',
+    `rule_files: ['${rules}']`,
+    ...(withAlertmanager
+      ? ['alerting:', '  alertmanagers:', "    - static_configs: [{ targets: ['localhost:9093'] }]"]
+      : []),
+    'scrape_configs:',
+    '  - job_name: dataplatform-probe',
+    '    metrics_path: /',
+    `    static_configs: [{ targets: ['${target}'] }]`,
+    '',
+  ].join('\n'),
 );
-for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, () => child.kill(signal));
-child.on('exit', (code) => process.exit(code ?? 0));
+const children: ChildProcess[] = [];
+const start = (binary: string, args: string[]) => {
+  const child = spawn(binary, args, { stdio: 'inherit' });
+  child.on('exit', (code) => {
+    for (const other of children) other.kill('SIGTERM');
+    process.exit(code ?? 0);
+  });
+  children.push(child);
+};
+start(prometheus, [
+  `--config.file=${config}`,
+  `--storage.tsdb.path=${join(dir, 'data')}`,
+  '--web.listen-address=:9090',
+  '--enable-feature=exemplar-storage',
+]);
+if (withAlertmanager) {
+  const alertmanagerConfig = join(dir, 'alertmanager.yml');
+  // Alerts are held and shown at :9093; nothing is sent anywhere.
+  writeFileSync(
+    alertmanagerConfig,
+    "route: { receiver: 'local' }\nreceivers: [{ name: 'local' }]\n",
+  );
+  start(alertmanager, [
+    `--config.file=${alertmanagerConfig}`,
+    `--storage.path=${join(dir, 'alertmanager')}`,
+    '--web.listen-address=:9093',
+    '--cluster.listen-address=',
+  ]);
+}
+process.stdout.write(
+  `Prometheus on http://localhost:9090 scraping ${target}/ with the alert rules${withAlertmanager ? ', Alertmanager on http://localhost:9093' : ' (install prometheus-alertmanager to see alerts routed)'} (data in ${dir})\n`,
+);
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.on(signal, () => {
+    for (const child of children) child.kill(signal);
+  });
+}

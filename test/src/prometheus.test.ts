@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
-import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { freePort, type Stack, sleep, startStack, waitFor } from '../helpers/stack';
+import { startPrometheus } from '../helpers/prometheus';
+import { type Stack, sleep, startStack, waitFor } from '../helpers/stack';
 import { tool } from '../helpers/tools';
 
 const promtool = tool('promtool');
@@ -85,52 +85,14 @@ describe('the exposition in the Prometheus ecosystem', () => {
     skip: prometheus.skip,
     timeout: 60_000,
   }, async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'probe-prometheus-'));
-    const port = await freePort();
-    writeFileSync(
-      join(dir, 'prometheus.yml'),
-      [
-        'global:',
-        '  scrape_interval: 1s',
-        '  evaluation_interval: 1s',
-        'scrape_configs:',
-        '  - job_name: probe',
-        '    metrics_path: /',
-        '    static_configs:',
-        `      - targets: ['127.0.0.1:${stack.probe.port}']`,
-        '',
-      ].join('\n'),
-    );
-    const server: ChildProcess = spawn(
-      prometheus.path as string,
-      [
-        `--config.file=${join(dir, 'prometheus.yml')}`,
-        `--storage.tsdb.path=${join(dir, 'data')}`,
-        `--web.listen-address=127.0.0.1:${port}`,
-      ],
-      { stdio: 'ignore' },
-    );
-    const query = async (expr: string) => {
-      const url = `http://127.0.0.1:${port}/api/v1/query?query=${encodeURIComponent(expr)}`;
-      const body = (await (await fetch(url)).json()) as {
-        status: string;
-        data: { result: unknown[] };
-      };
-      return body;
-    };
+    const server = await startPrometheus(prometheus.path as string, stack.probe.port);
+    const { query } = server;
     try {
       await waitFor(
-        async () => {
-          try {
-            const up = await query('up{job="probe"} == 1');
-            const rate = await query(DASHBOARD_QUERIES[DASHBOARD_QUERIES.length - 1]);
-            return up.data.result.length === 1 && rate.data.result.length > 0;
-          } catch {
-            return false;
-          }
-        },
-        40_000,
-        'Prometheus to scrape the probe',
+        async () =>
+          (await query(DASHBOARD_QUERIES[DASHBOARD_QUERIES.length - 1])).data.result.length > 0,
+        20_000,
+        'a rate over two scrapes',
       );
       await sleep(1_500);
       for (const expr of DASHBOARD_QUERIES) {
@@ -143,9 +105,7 @@ describe('the exposition in the Prometheus ecosystem', () => {
         assert.equal((await query(expr)).status, 'success', expr);
       }
     } finally {
-      server.kill('SIGTERM');
-      await new Promise((resolve) => server.once('exit', resolve));
-      rmSync(dir, { recursive: true, force: true });
+      await server.stop();
     }
   });
 });
