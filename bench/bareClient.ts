@@ -5,7 +5,8 @@ import { benchSettings, type ClientReport, measure, sleep } from './report';
 
 /**
  * The floor: the same job with no framework. Keep-alive `node:http` POSTs on a fixed
- * schedule, one plain `ws` socket, latency from just before the post to the frame.
+ * schedule, one plain `ws` socket, latency from just before the post to the frame. With
+ * BENCH_UNINSTRUMENTED it measures nothing itself and runs until it is killed.
  */
 async function bare(): Promise<void> {
   const env = process.env;
@@ -49,6 +50,8 @@ async function bare(): Promise<void> {
       setTimeout(tick, Math.max(0, start + seqno * interval - performance.now()));
   };
   tick();
+  // Measured from outside (bench/deployed.ts): no instrument of its own, runs until killed.
+  if (env.BENCH_UNINSTRUMENTED) return;
   const meter = measure();
   await sleep(warmupMs);
   const first = seqno + 1;

@@ -11,6 +11,8 @@ export interface BenchPipeline {
   accepted(appId: string): number;
   /** When each post of an app id arrived (ms, monotonic), in arrival order. */
   arrivals(appId: string): readonly number[];
+  /** Posts accepted for a dataset, whoever sent them. */
+  postsTo(dataset: string): number;
   close(): Promise<void>;
 }
 
@@ -23,6 +25,7 @@ export async function startBenchPipeline(holdMs: number): Promise<BenchPipeline>
   const holds = new Map<string, Map<number, number>>();
   const arrivals = new Map<string, number[]>();
   const subscribers = new Map<string, Set<WebSocket>>();
+  const byDataset = new Map<string, number>();
   const http = createServer((request: IncomingMessage, response) => {
     const chunks: Buffer[] = [];
     request.on('data', (chunk: Buffer) => chunks.push(chunk));
@@ -47,6 +50,7 @@ export async function startBenchPipeline(holdMs: number): Promise<BenchPipeline>
       times.push(arrived);
       const frame = JSON.stringify(event);
       const dataset = decodeURIComponent(match[1]);
+      byDataset.set(dataset, (byDataset.get(dataset) ?? 0) + 1);
       setTimeout(() => {
         const byApp = holds.get(appId) ?? new Map<number, number>();
         holds.set(appId, byApp);
@@ -75,6 +79,7 @@ export async function startBenchPipeline(holdMs: number): Promise<BenchPipeline>
     holdOf: (appId, seqno) => holds.get(appId)?.get(seqno),
     accepted: (appId) => holds.get(appId)?.size ?? 0,
     arrivals: (appId) => arrivals.get(appId) ?? [],
+    postsTo: (dataset) => byDataset.get(dataset) ?? 0,
     close: () =>
       listening.close(() => {
         for (const ws of wss.clients) ws.terminate();

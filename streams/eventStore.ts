@@ -7,6 +7,8 @@ export type EventState = 'posting' | 'posted' | 'received' | 'lost' | 'late' | '
 export interface TrackedEvent {
   readonly seqno: number;
   readonly sentAt: number;
+  /** When the post's first attempt was handed to the socket: latency counts from here. */
+  wireAt?: number;
   state: EventState;
   latencyMs?: number;
   /** Position among this probe's first receipts (1, 2, …): shows reordering. */

@@ -19,6 +19,16 @@ export interface PostStarted {
   readonly lagMs: number;
 }
 
+/**
+ * The first attempt's request was handed to the socket: the event's send time for latency,
+ * so the HTTP client's own work before it is not counted as the pipeline's.
+ */
+export interface PostSent {
+  readonly kind: 'post-sent';
+  readonly seqno: number;
+  readonly at: number;
+}
+
 export interface PostSucceeded {
   readonly kind: 'post-succeeded';
   readonly seqno: number;
@@ -34,12 +44,12 @@ export interface PostFailed {
   readonly error: string;
 }
 
-export type PostOutcome = PostStarted | PostSucceeded | PostFailed;
+export type PostOutcome = PostStarted | PostSent | PostSucceeded | PostFailed;
 
-/** What the poster adapter reports for one post, retries included. */
-export interface PostReport {
-  readonly retries: number;
-}
+/** What the poster adapter reports of one post: on the wire (once), then the answer. */
+export type PostProgress =
+  | { readonly kind: 'on-the-wire'; readonly at: number }
+  | { readonly kind: 'answered'; readonly retries: number };
 
 /** What a subscription connection reports: opened, then frames. */
 export type SocketEvent =

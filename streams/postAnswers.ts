@@ -1,5 +1,5 @@
 import { appendEvent, eventAt } from './eventStore';
-import type { Effect, PostFailed, PostStarted, PostSucceeded } from './messages';
+import type { Effect, PostFailed, PostSent, PostStarted, PostSucceeded } from './messages';
 import { settleLost } from './objective';
 import { recordSend, reweigh } from './shareWindows';
 import { internalError, setEventState, type TrackerState } from './trackerState';
@@ -20,6 +20,15 @@ export function startPost(
   recordSend(state.windows, now);
   effects.push({ kind: 'post-started', seqno, lagMs });
   state.postsInProgress += 1;
+}
+
+/**
+ * The post's first attempt went on the wire: latency is measured from here (see
+ * `receipts.ts`), not from before the HTTP client's own work.
+ */
+export function onTheWire(state: TrackerState, { seqno, at }: PostSent): void {
+  const event = eventAt(state, seqno);
+  if (event && event.wireAt === undefined && event.latencyMs === undefined) event.wireAt = at;
 }
 
 /**

@@ -3,22 +3,23 @@ import {
   catchError,
   concat,
   defer,
+  EMPTY,
   finalize,
   map,
   mergeMap,
   type Observable,
   of,
   type SchedulerLike,
-  take,
-  throwIfEmpty,
+  takeWhile,
+  throwError,
 } from 'rxjs';
-import type { PostCommand, PostOutcome, PostReport } from './messages';
+import type { PostCommand, PostOutcome, PostProgress } from './messages';
 
 /**
- * Posts event `seqno` (retries and timeouts inside) and emits one report, or errors with
- * an Error that may carry `retries`.
+ * Posts event `seqno` (retries and timeouts inside): says once when the request is on the
+ * wire, then emits the answer, or errors with an Error that may carry `retries`.
  */
-export type PostFn = (seqno: number) => Observable<PostReport>;
+export type PostFn = (seqno: number) => Observable<PostProgress>;
 
 export const TOO_MANY_POSTS = 'too many posts in flight';
 
@@ -59,16 +60,20 @@ export function postEvents(
           }
           inFlight += 1;
           const outcome$ = defer(() => post(seqno)).pipe(
-            take(1),
-            throwIfEmpty(() => new Error('post ended without an answer')),
+            takeWhile((progress) => progress.kind !== 'answered', true),
             map(
-              ({ retries }): PostOutcome => ({
-                kind: 'post-succeeded',
-                seqno,
-                durationMs: elapsed(),
-                retries,
-              }),
+              (progress): PostOutcome =>
+                progress.kind === 'on-the-wire'
+                  ? { kind: 'post-sent', seqno, at: progress.at }
+                  : {
+                      kind: 'post-succeeded',
+                      seqno,
+                      durationMs: elapsed(),
+                      retries: progress.retries,
+                    },
             ),
+            // An answer must end the post; a stream that ends without one is a failed post.
+            endsWith((outcome) => outcome.kind === 'post-succeeded'),
             catchError((error: unknown) =>
               of<PostOutcome>({
                 kind: 'post-failed',
@@ -84,6 +89,23 @@ export function postEvents(
           );
           return concat(of(started), outcome$);
         }),
+      );
+    });
+}
+
+/** Errors if the source completes without an item that `isLast`. */
+function endsWith<T>(isLast: (item: T) => boolean) {
+  return (source: Observable<T>): Observable<T> =>
+    defer(() => {
+      let seen = false;
+      return concat(
+        source.pipe(
+          map((item) => {
+            if (isLast(item)) seen = true;
+            return item;
+          }),
+        ),
+        defer(() => (seen ? EMPTY : throwError(() => new Error('post ended without an answer')))),
       );
     });
 }

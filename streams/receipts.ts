@@ -50,7 +50,7 @@ export function receive(state: TrackerState, receipt: Receipt, effects: Effect[]
   }
   if (delivery !== 'first') return;
 
-  const latencyMs = receipt.receivedAt - event.sentAt;
+  const latencyMs = receipt.receivedAt - (event.wireAt ?? event.sentAt);
   event.latencyMs = latencyMs;
   state.receiptCount += 1;
   event.receiptOrder = state.receiptCount;

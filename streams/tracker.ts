@@ -3,7 +3,7 @@ import { scan } from 'rxjs/operators';
 import { updateListener } from './listenerView';
 import { markLost } from './lost';
 import type { Effect, TrackerInput } from './messages';
-import { answerPost, startPost } from './postAnswers';
+import { answerPost, onTheWire, startPost } from './postAnswers';
 import { purge } from './purge';
 import { receive } from './receipts';
 import { moveWindows } from './shareWindows';
@@ -31,6 +31,9 @@ export function step(state: TrackerState, input: TrackerInput, now: number): rea
   switch (input.kind) {
     case 'post-started':
       startPost(state, input, now, effects);
+      break;
+    case 'post-sent':
+      onTheWire(state, input);
       break;
     case 'post-succeeded':
     case 'post-failed':

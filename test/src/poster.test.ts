@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { after, describe, test } from 'node:test';
-import { firstValueFrom } from 'rxjs';
+import { lastValueFrom, toArray } from 'rxjs';
 import { startCollector } from '../../local/collector';
 import { listen } from '../../local/listen';
 import { startTokenServer } from '../../local/tokenServer';
@@ -72,10 +72,16 @@ function poster(url: string, extra: Partial<PosterOptions> = {}) {
   });
 }
 
+/** Runs one post to its end: its answer (after it said it went on the wire), or its failure. */
 async function attempt(post: ReturnType<typeof createPoster>, seqno: number) {
   try {
-    return { ok: true as const, ...(await firstValueFrom(post(seqno))) };
+    const progress = await lastValueFrom(post(seqno).pipe(toArray()));
+    const answer = progress.at(-1);
+    assert.ok(answer?.kind === 'answered', JSON.stringify(progress));
+    assert.equal(progress[0].kind, 'on-the-wire', 'the wire time comes first');
+    return { ok: true as const, retries: answer.retries };
   } catch (error) {
+    if (error instanceof assert.AssertionError) throw error;
     return {
       ok: false as const,
       error: (error as Error).message,

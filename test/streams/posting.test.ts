@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import type { Observable } from 'rxjs';
 import { map } from 'rxjs/operators';
-import type { PostCommand, PostOutcome, PostReport } from '../../streams/messages';
+import type { PostCommand, PostOutcome, PostProgress } from '../../streams/messages';
 import { postEvents, TOO_MANY_POSTS } from '../../streams/posting';
 import { testScheduler } from '../helpers/marbles';
 
@@ -9,6 +9,8 @@ const show = (o: PostOutcome): string => {
   switch (o.kind) {
     case 'post-started':
       return `start ${o.seqno}@${o.sentAt}${o.lagMs ? ` late ${o.lagMs}` : ''}`;
+    case 'post-sent':
+      return `wire ${o.seqno}@${o.at}`;
     case 'post-succeeded':
       return `ok ${o.seqno} in ${o.durationMs} after ${o.retries}`;
     case 'post-failed':
@@ -26,9 +28,9 @@ test('each command becomes started, then exactly one outcome; a slow post does n
       b: { seqno: 2, dueAt: 10 },
       c: { seqno: 3, dueAt: 20 },
     });
-    const answers: Record<number, Observable<PostReport>> = {
-      1: cold('25ms (r|)', { r: { retries: 2 } }), // slow: outlives two later posts
-      2: cold('3ms (r|)', { r: { retries: 0 } }),
+    const answers: Record<number, Observable<PostProgress>> = {
+      1: cold('25ms (r|)', { r: { kind: 'answered', retries: 2 } }), // slow: outlives two later posts
+      2: cold('3ms (r|)', { r: { kind: 'answered', retries: 0 } }),
       3: cold('2ms #', undefined, Object.assign(new Error('HTTP 500'), { retries: 3 })),
     };
     const outcome$ = command$.pipe(
@@ -56,7 +58,7 @@ test('past the in-flight bound a command fails at once instead of queueing', () 
       c: { seqno: 3, dueAt: 2 },
     });
     const outcome$ = command$.pipe(
-      postEvents(() => cold('10ms (r|)', { r: { retries: 0 } }), 2),
+      postEvents(() => cold('10ms (r|)', { r: { kind: 'answered', retries: 0 } }), 2),
       map(show),
     );
     expectObservable(outcome$).toBe(outcomes, {
@@ -78,7 +80,7 @@ test('a post function that throws or ends empty becomes a failed post', () => {
       a: { seqno: 1, dueAt: 0 },
       b: { seqno: 2, dueAt: 5 },
     });
-    const post = (seqno: number): Observable<PostReport> => {
+    const post = (seqno: number): Observable<PostProgress> => {
       if (seqno === 1) throw new Error('adapter bug');
       return cold('|');
     };
@@ -106,5 +108,24 @@ test('each start says how late it left against its due time', () => {
       map(show),
     );
     expectObservable(outcome$).toBe(outcomes, { a: 'start 1@0', b: 'start 2@10 late 4' });
+  });
+});
+
+test('a post says when it went on the wire, then its answer', () => {
+  testScheduler().run(({ cold, hot, expectObservable }) => {
+    const commands = '  a                   ';
+    const outcomes = '  a 1ms b 2ms c       ';
+    const command$ = hot<PostCommand>(commands, { a: { seqno: 1, dueAt: 0 } });
+    const post = () =>
+      cold<PostProgress>('2ms w 2ms (r|)', {
+        w: { kind: 'on-the-wire', at: 2 },
+        r: { kind: 'answered', retries: 0 },
+      });
+    const outcome$ = command$.pipe(postEvents(post, 5), map(show));
+    expectObservable(outcome$).toBe(outcomes, {
+      a: 'start 1@0',
+      b: 'wire 1@2',
+      c: 'ok 1 in 5 after 0',
+    });
   });
 });

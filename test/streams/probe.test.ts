@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { asyncScheduler, concat, NEVER, type Observable, of, Subject, timer } from 'rxjs';
 import { map, tap } from 'rxjs/operators';
-import type { SocketEvent } from '../../streams/messages';
+import type { PostProgress, SocketEvent } from '../../streams/messages';
 import { type ProbeOptions, probe$ } from '../../streams/probe';
 import { missingShares } from '../../streams/shareWindows';
 import { inFlight, type TrackerState } from '../../streams/trackerState';
@@ -51,7 +51,7 @@ function pipeline({ postMs, holdMs, drop = () => false, dead = false }: Stand) {
         const data = JSON.stringify({ app_id: APP, seqno, time_sent: 'x' });
         asyncScheduler.schedule(() => frames.next({ kind: 'message', data }), holdMs);
       }),
-      map(() => ({ retries: 0 })),
+      map((): PostProgress => ({ kind: 'answered', retries: 0 })),
     );
   const delivered$: Observable<SocketEvent> = dead ? NEVER : frames;
   const connect = () => concat(of<SocketEvent>({ kind: 'open' }), delivered$);
@@ -139,7 +139,7 @@ describe('the whole probe in virtual time', () => {
   test('posting waits for the first listener to connect, or for the cap', () => {
     const seen: Array<[number, number]> = [];
     testScheduler().run(({ cold }) => {
-      const post = () => cold('1ms (r|)', { r: { retries: 0 } });
+      const post = () => cold<PostProgress>('1ms (r|)', { r: { kind: 'answered', retries: 0 } });
       // The subscription answers only after 3 s; with nobody listening, a post could only be lost.
       const slow = () => cold<SocketEvent>('3s o', { o: { kind: 'open' } });
       const subscription = probe$(oneListener, { post, connect: slow }).subscribe(({ state }) => {
@@ -152,7 +152,7 @@ describe('the whole probe in virtual time', () => {
 
     const capped: number[] = [];
     testScheduler().run(({ cold }) => {
-      const post = () => cold('1ms (r|)', { r: { retries: 0 } });
+      const post = () => cold<PostProgress>('1ms (r|)', { r: { kind: 'answered', retries: 0 } });
       const never = () => cold<SocketEvent>('-');
       const subscription = probe$(oneListener, { post, connect: never }).subscribe(({ state }) => {
         if (state.nextSeqno > 1 && capped.length === 0) capped.push(asyncScheduler.now());

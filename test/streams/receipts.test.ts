@@ -97,3 +97,24 @@ describe('receipt rules', () => {
     assert.equal(eventAt(state, 2)?.receiptOrder, 1);
   });
 });
+
+describe('latency at the wire', () => {
+  test('latency counts from when the first attempt went on the wire', () => {
+    const state = run([
+      [0, started(1)],
+      [3, { kind: 'post-sent', seqno: 1, at: 3 }],
+      [4, { kind: 'post-sent', seqno: 1, at: 4 }], // a retry: the first attempt's time stays
+      [5, ok(1)],
+      [45, receipt(frame(1), 45)],
+    ]);
+    assert.equal(state.latestLatencyMs, 42);
+  });
+
+  test('without a wire time (a post that never left), latency counts from the post start', () => {
+    const state = run([
+      [0, started(1)],
+      [20, receipt(frame(1), 20)],
+    ]);
+    assert.equal(state.latestLatencyMs, 20);
+  });
+});
