@@ -22,5 +22,7 @@ EXPOSE 8000
 HEALTHCHECK --interval=30s --timeout=5s --start-period=10s --retries=3 \
   CMD ["node", "-e", "fetch('http://127.0.0.1:' + (process.env.METRICS_PORT || 8000) + '/healthz').then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
 # Runs the probe; the same image runs the stand-ins with `node dist/local/hub.js` or
-# `node dist/local/collector.js` (see local-compose.yaml).
-CMD ["node", "dist/src/main.js"]
+# `node dist/local/collector.js` (see local-compose.yaml). --lite-mode (V8 without its
+# optimizing compiler) fits the deployed rate, an event every few seconds: 8 MiB less memory
+# and less CPU there. Above ~10 events a second, drop it (see BENCHMARKS.md).
+CMD ["node", "--lite-mode", "dist/src/main.js"]

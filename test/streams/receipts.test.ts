@@ -118,3 +118,19 @@ describe('latency at the wire', () => {
     assert.equal(state.latestLatencyMs, 20);
   });
 });
+
+describe('out of order', () => {
+  test('a late event that arrives after a higher seqno counts out of order too', () => {
+    const state = run([
+      [0, started(1)],
+      [0, ok(1)],
+      [1, started(2)],
+      [1, ok(2)],
+      [5, receipt(frame(2), 5)],
+      [300, { kind: 'clean' }],
+      [320, receipt(frame(1), 320)], // lost at 300, arrives late, after seqno 2
+    ]);
+    assert.equal(state.totals.late, 1);
+    assert.equal(state.totals.outOfOrder, 1);
+  });
+});
