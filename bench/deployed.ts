@@ -1,7 +1,7 @@
 import { type ChildProcess, fork, spawn } from 'node:child_process';
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { freePort } from '../test/helpers/stack';
+import { freePort } from '../local/listen';
 import { startBenchPipeline } from './standIn';
 
 /**

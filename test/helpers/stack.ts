@@ -1,5 +1,3 @@
-import type { AddressInfo } from 'node:net';
-import { createServer } from 'node:net';
 import { type Collector, type CollectorTuning, startCollector } from '../../local/collector';
 import { type Hub, startHub } from '../../local/hub';
 import { startTokenServer, type TokenServer } from '../../local/tokenServer';
@@ -99,14 +97,7 @@ export async function scrape(port: number, path = '/metrics'): Promise<Map<strin
   return values;
 }
 
-/** A port nothing listens on right now. */
-export async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
+export { freePort } from '../../local/listen';
 
 export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
