@@ -14,7 +14,7 @@ export function createHistograms(
   const registers = [registry];
   const latency = new Histogram({
     name: 'probe_event_latency_seconds',
-    help: 'Seconds from just before the post to the first receipt, every received event (late ones too).',
+    help: 'Seconds from the send time (the first attempt handed to the socket) to the first receipt, every received event (late ones too).',
     buckets: [...latencyBucketsSeconds],
     registers,
     enableExemplars: true,

@@ -10,7 +10,7 @@ export interface PostCommand {
   readonly dueAt: number;
 }
 
-/** Emitted just before the HTTP post leaves, so latency is measured from here. */
+/** Emitted as a post starts: the event is remembered from here (latency counts from `PostSent`). */
 export interface PostStarted {
   readonly kind: 'post-started';
   readonly seqno: number;
