@@ -17,6 +17,15 @@ export const options: TrackerOptions = {
   shareWindows: windows(60, 180, 600),
 };
 
+/** The tracker with the probe's own 1m/3m/10m windows, a 5 s purge and no grace. */
+export const productionWindows: TrackerOptions = {
+  appId: APP,
+  lostTimeoutMs: 300,
+  purgeTimeoutMs: 5_000,
+  missingGraceMs: 0,
+  latencyObjectiveMs: 100,
+};
+
 /** Share windows of the given lengths, labelled by their length. */
 export function windows(...lengthsMs: number[]) {
   return lengthsMs.map((lengthMs) => ({ label: `${lengthMs}ms`, lengthMs }));

@@ -2,15 +2,10 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { quantile, statusView } from '../../src/statusView';
 import { step } from '../../streams/tracker';
-import { createTrackerState, type TrackerOptions } from '../../streams/trackerState';
+import { createTrackerState } from '../../streams/trackerState';
+import { APP, productionWindows } from '../helpers/tracker';
 
-const options: TrackerOptions = {
-  appId: 'abcd1234',
-  lostTimeoutMs: 300,
-  purgeTimeoutMs: 5_000,
-  missingGraceMs: 0,
-  latencyObjectiveMs: 100,
-};
+const options = productionWindows;
 
 test('nearest-rank quantiles', () => {
   assert.equal(quantile([], 0.5), null);
@@ -26,7 +21,7 @@ test('the status view reads the books, shares, latency and the newest events', (
     step(state, { kind: 'post-started', seqno, sentAt: 0, lagMs: 0 }, seqno * 10);
     step(state, { kind: 'post-succeeded', seqno, durationMs: 1, retries: 0 }, seqno * 10);
     if (seqno % 10 !== 0) {
-      const data = JSON.stringify({ app_id: 'abcd1234', seqno });
+      const data = JSON.stringify({ app_id: APP, seqno });
       step(
         state,
         { kind: 'receipt', listenerId: 0, connectionId: 1, data, receivedAt: seqno * 10 + seqno },

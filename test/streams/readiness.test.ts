@@ -2,15 +2,10 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { postingOk, postingWindowMs, readinessProblems } from '../../streams/readiness';
 import { step } from '../../streams/tracker';
-import { createTrackerState, type TrackerOptions } from '../../streams/trackerState';
+import { createTrackerState } from '../../streams/trackerState';
+import { productionWindows } from '../helpers/tracker';
 
-const options: TrackerOptions = {
-  appId: 'abcd1234',
-  lostTimeoutMs: 300,
-  purgeTimeoutMs: 5_000,
-  missingGraceMs: 0,
-  latencyObjectiveMs: 100,
-};
+const options = productionWindows;
 
 test('readiness needs a connected listener and a recent successful post, except right after start', () => {
   const state = createTrackerState(options);
