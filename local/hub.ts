@@ -76,6 +76,8 @@ export async function startHub(options: HubOptions): Promise<Hub> {
   });
 
   server.on('upgrade', (request: IncomingMessage, socket, head) => {
+    // A client that resets a refused handshake must not throw in the hub's process.
+    socket.on('error', () => undefined);
     const url = new URL(request.url ?? '/', 'http://hub');
     const datasetId = url.searchParams.get('dataset_id');
     const token = url.searchParams.get('webhook_token') ?? bearer(request);
