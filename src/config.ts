@@ -75,7 +75,7 @@ function readRaw(env: NodeJS.ProcessEnv): Raw {
 const tidy = (line: string): string => line.replace(/: value was /, ', got ');
 
 /** The values of the secret variables, to be masked wherever they might show. */
-export function secretsOf(env: NodeJS.ProcessEnv): string[] {
+function secretsOf(env: NodeJS.ProcessEnv): string[] {
   return allSettings()
     .filter(({ setting }) => setting.secret)
     .map(({ setting }) => env[setting.env] ?? '');

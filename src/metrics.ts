@@ -1,7 +1,7 @@
 import { Counter, type OpenMetricsContentType, Registry } from 'prom-client';
 import type { Subscription } from 'rxjs';
 import type { ProbeStreams } from '../streams/derivedStreams';
-import type { Effect } from '../streams/messages';
+import { type Effect, MALFORMED_REASONS } from '../streams/messages';
 import { causeLabel } from './causeLabel';
 import { type LatestValues, type ProbeIdentity, registerGauges } from './metricGauges';
 import { createHistograms } from './metricHistograms';
@@ -73,6 +73,8 @@ export function createMetrics(options: MetricsOptions): ProbeMetrics {
     'Subscription frames that are not probe events, by reason.',
     ['reason'],
   );
+  // Every reason exported at 0 from the start, so increase() sees the first bad frame too.
+  for (const reason of MALFORMED_REASONS) malformed.labels(reason).inc(0);
   const postRetries = counter('probe_event_post_retries_total', 'Post attempts that were retries.');
   const disconnects = counter(
     'probe_listener_reconnects_total',

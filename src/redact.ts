@@ -16,6 +16,3 @@ export function redactor(secrets: readonly string[]): (text: string) => string {
     return out;
   };
 }
-
-/** Text from the wire is cut to this many characters before anything shows it. */
-export const WIRE_TEXT_CHARS = 120;

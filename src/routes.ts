@@ -43,7 +43,7 @@ export function probeRoutes(sources: RouteSources): Record<string, Route> {
 }
 
 /** `/readyz`: 200 when nothing is wrong, else 503 with the reasons. */
-export function readinessReply(problems: readonly string[]): Reply {
+function readinessReply(problems: readonly string[]): Reply {
   return problems.length === 0
     ? text(200, 'ready\n')
     : text(503, `not ready: ${problems.join('; ')}\n`);

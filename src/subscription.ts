@@ -3,9 +3,8 @@ import { map, switchMap } from 'rxjs/operators';
 import makeWebSocketObservable, { type WebSocketLike } from 'rxjs-websockets';
 import WebSocket from 'ws';
 import { type ConnectFn, ConnectionEnded } from '../streams/connection';
-import type { Disconnect, SocketEvent } from '../streams/messages';
+import { type Disconnect, type SocketEvent, WIRE_TEXT_CHARS } from '../streams/messages';
 import type { Config } from './config';
-import { WIRE_TEXT_CHARS } from './redact';
 
 export interface SubscriptionOptions
   extends Pick<Config['subscription'], 'url' | 'connectTimeoutMs' | 'pingIntervalMs'> {
@@ -20,7 +19,7 @@ const CLOSE_GRACE_MS = 2_000;
 /**
  * The subscription adapter: one rxjs-websockets connection over a `ws` socket (Node 20 has no
  * global WebSocket), with a handshake timeout, a frame size cap and a ping heartbeat, none of
- * which rxjs-websockets has. It decides, once, why a connection ended (see `disconnectOf`) and
+ * which rxjs-websockets has. It decides, once, why a connection ended (see `whyClosed`) and
  * errors with that as a `ConnectionEnded`; no text it produces carries the URL, which holds the
  * webhook token.
  */
@@ -92,7 +91,7 @@ export function createConnect(options: SubscriptionOptions): ConnectFn {
         .subscribe({
           next: (event) => subscriber.next(event),
           error: (error: unknown) =>
-            subscriber.error(new ConnectionEnded(disconnectOf(error, closed, silentPeer))),
+            subscriber.error(new ConnectionEnded(whyClosed(error, closed, silentPeer))),
           complete: () => subscriber.complete(),
         });
 
@@ -120,7 +119,7 @@ const CLOSE_CAUSES: Record<number, Disconnect['cause']> = {
  * network error, a heartbeat that went unanswered, or a close (its code). The detail is for
  * people; the cause and numbers are what anything downstream reads.
  */
-export function disconnectOf(
+function whyClosed(
   error: unknown,
   closed: { code: number; reason: string } | undefined,
   silentPeer = false,

@@ -58,7 +58,7 @@ export function derivedStreams(step$: Observable<TrackerStep>): ProbeStreams {
   };
 }
 
-export function gaugesOf(state: TrackerState): Gauges {
+function gaugesOf(state: TrackerState): Gauges {
   return {
     inFlight: inFlight(state),
     postsInProgress: state.postsInProgress,

@@ -89,6 +89,9 @@ export interface Disconnect {
   readonly detail: string;
 }
 
+/** Text from the wire (a sample of a bad frame, an app id, a close reason) is cut to this. */
+export const WIRE_TEXT_CHARS = 120;
+
 /** One text frame from one subscription connection. */
 export interface Receipt {
   readonly kind: 'receipt';

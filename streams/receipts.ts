@@ -1,13 +1,10 @@
 import { recordDelivery } from './duplicates';
 import { eventAt } from './eventStore';
 import { countsAsForeign } from './foreignEvents';
-import type { Effect, ParsedFrame, Receipt } from './messages';
+import { type Effect, type ParsedFrame, type Receipt, WIRE_TEXT_CHARS } from './messages';
 import { settleReceived } from './objective';
 import { parseFrame } from './parse';
 import { setEventState, type TrackerState } from './trackerState';
-
-/** How much of an untrusted frame or app id a sink is ever given. */
-export const SAMPLE_CHARS = 120;
 
 /**
  * A frame arrived on a listener. It is malformed, another probe's event, an own event no
@@ -24,7 +21,7 @@ export function receive(state: TrackerState, receipt: Receipt, effects: Effect[]
     effects.push({
       kind: 'malformed',
       reason: frame.reason,
-      sample: receipt.data.slice(0, SAMPLE_CHARS),
+      sample: receipt.data.slice(0, WIRE_TEXT_CHARS),
       listenerId,
     });
     return;
@@ -33,7 +30,7 @@ export function receive(state: TrackerState, receipt: Receipt, effects: Effect[]
     if (!countsAsForeign(state.foreign, `${frame.appId} ${frame.seqno}`, receipt.connectionId))
       return;
     state.totals.wrongAppId += 1;
-    state.lastForeignAppId = frame.appId.slice(0, SAMPLE_CHARS);
+    state.lastForeignAppId = frame.appId.slice(0, WIRE_TEXT_CHARS);
     effects.push({ kind: 'wrong-app-id', appId: state.lastForeignAppId, listenerId });
     return;
   }
