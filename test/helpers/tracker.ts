@@ -65,6 +65,14 @@ export const receipt = (
   receivedAt,
 });
 
+/** Posted at 0, counted lost at the 300 ms clean, received late at 350. */
+export const lostThenLate: Array<[number, TrackerInput]> = [
+  [0, started(1)],
+  [1, ok(1)],
+  [300, { kind: 'clean' }],
+  [350, receipt(frame(1), 350)],
+];
+
 /** Feeds inputs at given clock times into a fresh tracker. */
 export function run(
   inputs: Array<[number, TrackerInput]>,

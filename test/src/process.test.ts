@@ -150,44 +150,27 @@ describe('the process', () => {
     }
   });
 
-  test('SIGHUP stops it cleanly, like SIGTERM and SIGINT', async () => {
-    const probe = run({
-      PROBE_WEBHOOK_TOKEN: WEBHOOK,
-      PROBE_DATASET_ID: DATASET,
-      WEBSOCKET_URL: 'ws://127.0.0.1:9',
-      EVENT_COLLECTOR_URL: 'http://127.0.0.1:9',
-      METRICS_PORT: '0',
-      METRICS_HOST: '127.0.0.1',
-    });
-    try {
-      await probe.port();
-      probe.child.kill('SIGHUP');
-      const { code } = await probe.exit;
-      assert.equal(code, 0);
-      assert.match(probe.output(), /"signal":"SIGHUP"/);
-    } finally {
-      probe.child.kill('SIGKILL');
-    }
-  });
-
-  test('SIGINT stops it too, even with the subscription unreachable', async () => {
-    const probe = run({
-      PROBE_WEBHOOK_TOKEN: WEBHOOK,
-      PROBE_DATASET_ID: DATASET,
-      WEBSOCKET_URL: 'ws://127.0.0.1:9',
-      EVENT_COLLECTOR_URL: 'http://127.0.0.1:9',
-      METRICS_PORT: '0',
-      METRICS_HOST: '127.0.0.1',
-    });
-    try {
-      const port = await probe.port();
-      const health = await fetch(`http://127.0.0.1:${port}/healthz`);
-      assert.equal(health.status, 200);
-      probe.child.kill('SIGINT');
-      const { code } = await probe.exit;
-      assert.equal(code, 0);
-    } finally {
-      probe.child.kill('SIGKILL');
+  test('SIGINT and SIGHUP stop it too, even with the subscription unreachable', async () => {
+    for (const signal of ['SIGINT', 'SIGHUP'] as const) {
+      const probe = run({
+        PROBE_WEBHOOK_TOKEN: WEBHOOK,
+        PROBE_DATASET_ID: DATASET,
+        WEBSOCKET_URL: 'ws://127.0.0.1:9',
+        EVENT_COLLECTOR_URL: 'http://127.0.0.1:9',
+        METRICS_PORT: '0',
+        METRICS_HOST: '127.0.0.1',
+      });
+      try {
+        const port = await probe.port();
+        const health = await fetch(`http://127.0.0.1:${port}/healthz`);
+        assert.equal(health.status, 200);
+        probe.child.kill(signal);
+        const { code } = await probe.exit;
+        assert.equal(code, 0);
+        assert.match(probe.output(), new RegExp(`"signal":"${signal}"`));
+      } finally {
+        probe.child.kill('SIGKILL');
+      }
     }
   });
 });

@@ -6,7 +6,7 @@ import type { TrackerInput } from '../../streams/messages';
 import { track } from '../../streams/tracker';
 import { inFlight } from '../../streams/trackerState';
 import { testScheduler } from '../helpers/marbles';
-import { frame, ok, options, receipt, run, started } from '../helpers/tracker';
+import { frame, lostThenLate, ok, options, receipt, run, started } from '../helpers/tracker';
 
 describe('lost and purge, in virtual time', () => {
   test('an unreceived event turns lost at the first clean after the lost timeout', () => {
@@ -47,12 +47,7 @@ describe('lost and purge, in virtual time', () => {
   });
 
   test('a late receipt is counted late, not received, and the books still balance', () => {
-    const state = run([
-      [0, started(1)],
-      [1, ok(1)],
-      [300, { kind: 'clean' }],
-      [350, receipt(frame(1), 350)],
-    ]);
+    const state = run(lostThenLate);
     assert.equal(state.totals.lost, 1);
     assert.equal(state.totals.late, 1);
     assert.equal(state.totals.received, 0);

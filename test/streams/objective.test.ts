@@ -1,7 +1,16 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { inFlight } from '../../streams/trackerState';
-import { failed, frame, ok, options, receipt, run, started } from '../helpers/tracker';
+import {
+  failed,
+  frame,
+  lostThenLate,
+  ok,
+  options,
+  receipt,
+  run,
+  started,
+} from '../helpers/tracker';
 
 // The helper's tracker: objective 100, lost timeout 300, cleans where the inputs say.
 test('received within the objective is good; later is bad; both settle', () => {
@@ -19,12 +28,7 @@ test('received within the objective is good; later is bad; both settle', () => {
 });
 
 test('a lost event settles bad once; arriving late later changes nothing', () => {
-  const state = run([
-    [0, started(1)],
-    [1, ok(1)],
-    [300, { kind: 'clean' }],
-    [350, receipt(frame(1), 350)],
-  ]);
+  const state = run(lostThenLate);
   assert.equal(state.totals.lost, 1);
   assert.equal(state.totals.late, 1);
   assert.equal(state.totals.settled, 1);
