@@ -2,6 +2,7 @@ import convict from 'convict';
 import { isUrl } from './configFormats';
 import { derivedLimitProblems } from './derivedLimits';
 import { redactor } from './redact';
+import { secretValuesInEnv } from './secrets';
 import type { Setting } from './setting';
 import { allSettings, type Config } from './settings';
 
@@ -77,9 +78,7 @@ const tidy = (line: string): string => line.replace(/: value was /, ', got ');
 
 /** The values of the secret variables, to be masked wherever they might show. */
 function secretsOf(env: NodeJS.ProcessEnv): string[] {
-  return allSettings()
-    .filter(({ setting }) => setting.secret)
-    .map(({ setting }) => env[setting.env] ?? '');
+  return secretValuesInEnv(env);
 }
 
 /** The rules that involve more than one variable. */

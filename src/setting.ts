@@ -23,7 +23,10 @@ export interface Setting<T> {
   /** When unset and without a fixed default: the value follows from other variables. */
   readonly fallback?: (get: (env: string) => unknown) => unknown;
   readonly unit?: 'seconds';
+  /** Its value is secret: masked wherever it might show. */
   readonly secret?: boolean;
+  /** A URL whose userinfo password (or lone user) is secret: masked wherever it might show. */
+  readonly userinfoSecret?: boolean;
   /**
    * The range the format enforces, as the program counts: milliseconds for durations, the value
    * for whole numbers, characters for text, entries for lists (text and lists from 0 or 1).
@@ -81,6 +84,7 @@ export const url = (
   doc,
   format: textFormat('url-or-null', URL_CHARS),
   limits: { min: 1, max: URL_CHARS },
+  userinfoSecret: true,
   fallback,
   toValue,
 });
