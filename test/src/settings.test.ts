@@ -81,3 +81,36 @@ test('one rule for case: every word-valued setting takes any case and surroundin
     );
   }
 });
+
+test("the README's table states each duration's, number's and length's range as declared", () => {
+  // The row whose first cell names the variable.
+  const rowOf = (env: string) =>
+    README.split('\n').find(
+      (line) => line.startsWith('| `') && line.split(' | ')[0].includes(`\`${env}\``),
+    ) ?? '';
+  const duration = (ms: number) => {
+    if (ms === 0) return '0';
+    if (ms % 86_400_000 === 0) return ms === 86_400_000 ? '1 day' : `${ms / 86_400_000} days`;
+    if (ms % 3_600_000 === 0) return `${ms / 3_600_000} h`;
+    return `${ms / 1000} s`;
+  };
+  for (const { setting } of allSettings()) {
+    const { min, max } = setting.limits;
+    const row = rowOf(setting.env);
+    if (setting.unit === 'seconds') {
+      assert.ok(
+        row.includes(`${duration(min)} – ${duration(max)}`),
+        `${setting.env}: ${duration(min)} – ${duration(max)} in ${row}`,
+      );
+    } else if (setting.format.startsWith('whole ') || setting.format.startsWith('buckets')) {
+      assert.ok(row.includes(`${min}–${max}`), `${setting.env}: ${min}–${max} in ${row}`);
+    } else if (!setting.choices) {
+      assert.ok(
+        row.includes(`≤ ${max} characters`) ||
+          row.includes(`≤ ${max} and`) ||
+          row.includes(`and ≤ ${max} characters`),
+        `${setting.env}: ≤ ${max} in ${row}`,
+      );
+    }
+  }
+});
