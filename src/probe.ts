@@ -43,15 +43,9 @@ export async function startProbe(config: Config, logger: Logger): Promise<Runnin
   const now = () => monotonicScheduler.now();
   const startedAt = now();
   const authMode = config.auth.clientId ? 'bearer' : 'webhook';
-  const metrics = createMetrics({
-    appId,
-    dataset,
-    version: VERSION,
-    authMode,
-    listeners: subscription.listeners,
-    latencyObjectiveSeconds: tracker.latencyObjectiveMs / 1000,
-    latencyBucketsSeconds: server.latencyBucketsSeconds,
-  });
+  const metrics = createMetrics({ latencyBucketsSeconds: server.latencyBucketsSeconds });
+  // The one target of the environment's variables is labelled with its dataset id.
+  const targetId = dataset.id;
   const post = createPoster({
     ...posting,
     dataset,
@@ -80,7 +74,7 @@ export async function startProbe(config: Config, logger: Logger): Promise<Runnin
     defer(() => probe$(options, { post, connect }, monotonicScheduler)).pipe(
       retry({
         delay: (error: unknown) => {
-          metrics.pipelineRestarted();
+          metrics.pipelineRestarted(targetId);
           logger.error('pipeline failed, restarting in 1 s', { error: String(error) });
           return timer(1_000);
         },
@@ -89,7 +83,18 @@ export async function startProbe(config: Config, logger: Logger): Promise<Runnin
   );
   const streams = derivedStreams(step$);
   let latest: TrackerState | undefined;
-  const sinks = metrics.subscribeTo(streams);
+  const sinks = metrics.follow(
+    {
+      id: targetId,
+      appId,
+      dataset,
+      version: VERSION,
+      authMode,
+      listeners: subscription.listeners,
+      latencyObjectiveSeconds: tracker.latencyObjectiveMs / 1000,
+    },
+    streams,
+  );
   sinks.add(streams.effects$.subscribe((effect) => logEffect(logger, effect)));
   sinks.add(
     streams.state$.subscribe((state) => {
