@@ -112,7 +112,7 @@ export function statusView(state: TrackerState, now: number, options: StatusOpti
     posting: {
       ok: posting,
       lastOkSecondsAgo: lastOk === undefined ? null : seconds(now - lastOk),
-      inProgress: state.postsInProgress,
+      inProgress: state.postsRunning,
       lastError: events.find((event) => event.error !== null)?.error ?? null,
     },
     delivery: {
