@@ -1,11 +1,10 @@
 import type { TrackedEvent } from '../streams/eventStore';
 
 /**
- * An event is overdue when its post succeeded, it has not been received, and it was sent longer
- * ago than the latency objective: it can no longer count as good, though the lost timeout has
- * not passed yet. The status page derives this here from the event's send time until the core
- * keeps it as a fact of its own.
+ * An event shows as overdue while it still waits past its latency objective: its post
+ * succeeded, nothing arrived, and the core has settled it bad for that (`objective.ts`), though
+ * the lost timeout has not passed. Once it arrives or is lost, its state says so instead.
  */
-export function overdue(event: TrackedEvent, now: number, objectiveMs: number): boolean {
-  return event.state === 'posted' && now - event.sentAt > objectiveMs;
+export function overdue(event: TrackedEvent): boolean {
+  return event.state === 'posted' && event.overdue === true;
 }

@@ -50,7 +50,7 @@ export function statusView(state: TrackerState, now: number, options: StatusOpti
     if (event === undefined) break;
     oldestWalked = event;
     const age = now - event.sentAt;
-    const late = overdue(event, now, objectiveMs);
+    const late = overdue(event);
     if (late) overdueCount += 1;
     if ((late || event.state === 'lost') && newestDueSentAt === undefined) {
       newestDueSentAt = event.sentAt;

@@ -1,20 +1,51 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { overdue } from '../../src/overdue';
-import type { EventState } from '../../streams/eventStore';
+import { eventAt } from '../../streams/eventStore';
+import type { TrackerInput } from '../../streams/messages';
+import { failed, frame, ok, receipt, run, started } from '../helpers/tracker';
 
-test('an event is overdue once its successful post is older than the objective and unanswered', () => {
-  const event = (state: EventState) => ({ seqno: 1, sentAt: 1_000, state });
-  assert.equal(overdue(event('posted'), 1_000 + 30_000, 30_000), false, 'at the objective');
-  assert.equal(overdue(event('posted'), 1_000 + 30_001, 30_000), true, 'past it');
+// The helpers' scale: objective 100 ms, lost at 300 ms.
+const tick = (): TrackerInput => ({ kind: 'tick' });
+const shown = (inputs: Array<[number, TrackerInput]>, seqno = 1) => {
+  const event = eventAt(run(inputs), seqno);
+  assert.ok(event);
+  return overdue(event);
+};
+
+test('an event shows as overdue from its objective until it arrives or is lost', () => {
+  const posted: Array<[number, TrackerInput]> = [
+    [0, started(1)],
+    [1, ok(1)],
+  ];
+  assert.equal(shown([...posted, [100, tick()]]), false, 'at the objective');
+  assert.equal(shown([...posted, [101, tick()]]), true, 'past it');
+  assert.equal(shown([...posted, [101, tick()], [150, receipt(frame(1), 150)]]), false, 'arrived');
+  assert.equal(shown([...posted, [101, tick()], [300, { kind: 'clean' }]]), false, 'lost');
   assert.equal(
-    overdue(event('posted'), 1_000 + 10 ** 9, 30_000),
-    true,
-    'long past, not yet cleaned',
+    shown([
+      [0, started(1)],
+      [1, failed(1)],
+      [500, tick()],
+    ]),
+    false,
+    'a failed post',
   );
-  // Settled events, and posts not (or never successfully) answered, are not the pipeline's delay.
-  for (const state of ['posting', 'received', 'lost', 'late', 'failed'] as const) {
-    assert.equal(overdue(event(state), 1_000 + 10 ** 9, 30_000), false, state);
-  }
-  assert.equal(overdue(event('posted'), 1_000 + 11, 10), true, 'the smallest objective');
+  assert.equal(
+    shown([
+      [0, started(1)],
+      [500, tick()],
+    ]),
+    false,
+    'its post still unanswered',
+  );
+  assert.equal(
+    shown([
+      [0, started(1)],
+      [500, tick()],
+      [501, ok(1)],
+    ]),
+    true,
+    'answered late',
+  );
 });
