@@ -1,8 +1,8 @@
 import type { Problem, StatusView } from './statusViewTypes';
 
-/** Seconds for a person: whole above ten, one decimal below. */
+/** Seconds for a person: whole from ten on, two significant digits below (0.05 s, 2.5 s). */
 export function secondsText(seconds: number): string {
-  return `${seconds >= 10 ? Math.round(seconds) : Math.round(seconds * 10) / 10} s`;
+  return `${seconds >= 10 ? Math.round(seconds) : Number(seconds.toPrecision(2))} s`;
 }
 
 const plural = (n: number, one: string, many: string) => `${n} ${n === 1 ? one : many}`;

@@ -7,7 +7,7 @@ export const STATUS_SCRIPT = `"use strict";
 (() => {
   const $ = (id) => document.getElementById(id);
   const ms = (v) => (v === null ? "–" : v < 1000 ? v.toFixed(0) + " ms" : (v / 1000).toFixed(2) + " s");
-  const secs = (s) => (s >= 10 ? Math.round(s) : Math.round(s * 10) / 10) + " s";
+  const secs = (s) => (s >= 10 ? Math.round(s) : Number(s.toPrecision(2))) + " s"; // as statusProblems.ts
   function text(id, value, cls) {
     const el = $(id);
     el.textContent = value;

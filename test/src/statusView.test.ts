@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { secondsText } from '../../src/statusProblems';
 import { quantile, statusView } from '../../src/statusView';
 import type { TrackerInput } from '../../streams/messages';
 import { step } from '../../streams/tracker';
@@ -191,5 +192,19 @@ test('posting failing and no listener are said as such, not as a silence', () =>
   assert.deepEqual(view.problems, [
     { level: 'bad', text: 'No listener connected: events sent now cannot arrive' },
     { level: 'bad', text: 'No post has succeeded for 105 s (last error: HTTP 500)' },
+  ]);
+});
+
+test('seconds in words: whole from ten on, two significant digits below', () => {
+  assert.deepEqual([0, 0.05, 0.2, 0.25, 2.54, 9.96, 10, 56.8, 104.95].map(secondsText), [
+    '0 s',
+    '0.05 s',
+    '0.2 s',
+    '0.25 s',
+    '2.5 s',
+    '10 s',
+    '10 s',
+    '57 s',
+    '105 s',
   ]);
 });
