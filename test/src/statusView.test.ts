@@ -146,6 +146,22 @@ test('in an outage the view says so within the silence limit, and marks overdue 
   assert.equal(view.latency.stale, true);
 });
 
+test('a receipt older than the events walked: the quiet is a lower bound, and said so', () => {
+  const state = outage(15, 10);
+  step(state, { kind: 'tick' }, 175_000); // the core marks 13 and 14 overdue
+  const view = statusView(state, 175_000, { ...realPosting, recentEvents: 3, maxChartPoints: 3 });
+  assert.equal(view.delivery.lastReceiptSecondsAgo, null);
+  assert.equal(view.delivery.quietAtLeast, true);
+  assert.equal(view.delivery.quietSeconds, 45); // since event 13, the oldest walked
+  assert.equal(view.delivery.silent, true);
+  assert.equal(view.latency.stale, true);
+  assert.equal(view.latency.latestAgeSeconds, null);
+  assert.equal(
+    view.problems[0].text,
+    'No event received for more than 45 s — expected one every 10 s',
+  );
+});
+
 test('a normal run, one dropped event, and a young probe: no silence', () => {
   const normal = statusView(outage(15, 15), 155_000, realPosting);
   assert.equal(normal.delivery.silent, false);
