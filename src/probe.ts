@@ -106,6 +106,7 @@ export async function startProbe(config: Config, logger: Logger): Promise<Runnin
   const windowMs = postingWindowMs(posting.intervalMs, posting.timeoutMs);
   const statusOptions = {
     configuredListeners: subscription.listeners,
+    postIntervalMs: posting.intervalMs,
     postingWindowMs: windowMs,
     startedAt,
   };
