@@ -15,7 +15,11 @@ const FROM_GAUGES: ReadonlyArray<readonly [string, string, (g: Gauges) => number
     'Posted events neither received nor lost yet (posted = received + lost + in flight).',
     (g) => g.inFlight,
   ],
-  ['probe_posts_in_progress', 'Posts sent and not yet answered.', (g) => g.postsInProgress],
+  [
+    'probe_posts_in_progress',
+    'Posts running: started and not yet answered.',
+    (g) => g.postsRunning,
+  ],
   ['probe_events_tracked', 'Events held in memory (until the purge timeout).', (g) => g.tracked],
   [
     'probe_event_listeners_connected_count',
@@ -64,11 +68,11 @@ export function registerGauges(
     latest.gauges ? read(latest.gauges) : 0;
 
   for (const [name, help, read] of FROM_GAUGES) gauge(name, help, fromGauges(read));
-  for (const [index, window] of SHARE_WINDOWS.entries()) {
+  for (const window of SHARE_WINDOWS) {
     gauge(
       `probe_events_missing_${window.label}_share`,
       `Percent (0-100) of events posted in the last ${window.lengthMs / 60_000} minutes (before the grace) not received; 0 when there were none.`,
-      () => latest.shares[index]?.percent ?? 0,
+      () => latest.shares.find((share) => share.label === window.label)?.percent ?? 0,
     );
   }
   new Gauge({

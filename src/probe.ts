@@ -57,7 +57,6 @@ export async function startProbe(config: Config, logger: Logger): Promise<Runnin
     appId,
     tokens: authMode === 'bearer' ? bearerTokens(config, metrics, logger) : undefined,
     onRetry(retry, reason) {
-      metrics.postRetried();
       logger.debug('retrying post', { retry, reason });
     },
   });

@@ -127,7 +127,7 @@ export function statusView(state: TrackerState, now: number, options: StatusOpti
     posting: {
       ok: postingOk(state, now, options.postingWindowMs, options.startedAt ?? 0),
       lastOkSecondsAgo: lastOk === undefined ? null : round((now - lastOk) / 1000),
-      inProgress: state.postsInProgress,
+      inProgress: state.postsRunning,
     },
     shares: missingShares(state.windows).map((share) => ({
       window: share.label,

@@ -14,9 +14,12 @@ export interface PostCommand {
 export interface PostStarted {
   readonly kind: 'post-started';
   readonly seqno: number;
+  /** When the post started: the event's send time until its request is on the wire. */
   readonly sentAt: number;
   /** How late the post left against its due time: the probe's own lag, not the pipeline's. */
   readonly lagMs: number;
+  /** Posts running once this one started, as the poster counts them. */
+  readonly running: number;
 }
 
 /**
@@ -34,6 +37,8 @@ export interface PostSucceeded {
   readonly seqno: number;
   readonly durationMs: number;
   readonly retries: number;
+  /** Posts still running once this one ended. */
+  readonly running: number;
 }
 
 export interface PostFailed {
@@ -42,6 +47,8 @@ export interface PostFailed {
   readonly durationMs: number;
   readonly retries: number;
   readonly error: string;
+  /** Posts still running once this one ended. */
+  readonly running: number;
 }
 
 export type PostOutcome = PostStarted | PostSent | PostSucceeded | PostFailed;
@@ -158,7 +165,6 @@ export type Effect =
       readonly retries: number;
     }
   | { readonly kind: 'post-started'; readonly seqno: number; readonly lagMs: number }
-  | { readonly kind: 'posted'; readonly seqno: number }
   | {
       readonly kind: 'post-error';
       readonly seqno: number;
@@ -185,6 +191,7 @@ export type Effect =
       readonly listenerId: number;
     }
   | LostEvents
+  | OverdueEvents
   | { readonly kind: 'purged'; readonly count: number }
   | { readonly kind: 'listener'; readonly change: ListenerChange }
   | { readonly kind: 'internal-error'; readonly error: string };
@@ -192,6 +199,12 @@ export type Effect =
 /** Events whose lost deadline passed without a receipt. */
 export interface LostEvents {
   readonly kind: 'lost';
+  readonly seqnos: readonly number[];
+}
+
+/** Events whose latency objective passed without a receipt: settled bad for the SLI. */
+export interface OverdueEvents {
+  readonly kind: 'overdue';
   readonly seqnos: readonly number[];
 }
 

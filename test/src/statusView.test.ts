@@ -18,8 +18,16 @@ test('nearest-rank quantiles', () => {
 test('the status view reads the books, shares, latency and the newest events', () => {
   const state = createTrackerState(options);
   for (let seqno = 1; seqno <= 100; seqno++) {
-    step(state, { kind: 'post-started', seqno, sentAt: 0, lagMs: 0 }, seqno * 10);
-    step(state, { kind: 'post-succeeded', seqno, durationMs: 1, retries: 0 }, seqno * 10);
+    step(
+      state,
+      { kind: 'post-started', seqno, sentAt: seqno * 10, lagMs: 0, running: 1 },
+      seqno * 10,
+    );
+    step(
+      state,
+      { kind: 'post-succeeded', seqno, durationMs: 1, retries: 0, running: 0 },
+      seqno * 10,
+    );
     if (seqno % 10 !== 0) {
       const data = JSON.stringify({ app_id: APP, seqno });
       step(
