@@ -14,12 +14,14 @@ const TLS_ONLY = new Set(['probe_tls_cert_expiry_timestamp_seconds']);
 
 describe('the shipped rules live: a real Prometheus scraping a real probe', {
   skip: PROMETHEUS.skip,
-  timeout: 180_000,
+  timeout: 240_000,
 }, () => {
-  test('every rule evaluates against the series the probe exports; a stop makes the pipeline alert pending; exemplars name events', async () => {
+  test('every rule evaluates against the series the probe exports; a stop makes both pipeline pages pending; exemplars name events', async () => {
     const stack = await startStack({
       POST_EVENT_INTERVAL_SECONDS: '0.2',
       MISSING_GRACE_SECONDS: '0.2',
+      // Bad a second after its post, so the SLI sees the stop below within seconds.
+      LATENCY_OBJECTIVE_SECONDS: '1',
     });
     const server = await startPrometheus(PROMETHEUS.path as string, stack.probe.port, {
       job: 'dataplatform-probe',
@@ -78,9 +80,10 @@ describe('the shipped rules live: a real Prometheus scraping a real probe', {
         20_000,
         'the SLI recording rule to have data',
       );
-      const deliversNothing = async () =>
-        (await rules()).find((rule) => rule.name === 'ProbePipelineDeliversNothing')?.state;
-      assert.equal(await deliversNothing(), 'inactive');
+      const state = async (alert: string) =>
+        (await rules()).find((rule) => rule.name === alert)?.state ?? '';
+      assert.equal(await state('ProbePipelineDeliversNothing'), 'inactive');
+      assert.equal(await state('ProbeEventsAllBad'), 'inactive');
 
       // Exemplars name the event behind a latency bucket.
       const now = Date.now() / 1000;
@@ -93,14 +96,16 @@ describe('the shipped rules live: a real Prometheus scraping a real probe', {
       assert.ok(labels.length > 0, 'no exemplars stored');
       assert.ok(labels.every((l) => l.app_id === stack.probe.appId && /^\d+$/.test(l.seqno)));
 
-      // The pipeline stops delivering: within the 1-minute window and the grace, the alert's
-      // expression holds, and the alert turns pending.
+      // The pipeline stops delivering: the events settle bad a second later, long before they
+      // turn lost, so the SLI's page turns pending once 90 s pass without a good one (its
+      // expression's series match on their labels); the symptom's after its 1-minute window.
       stack.collector.tuning.NO_EMIT_PERCENT = 100;
-      await waitFor(
-        async () => ['pending', 'firing'].includes((await deliversNothing()) ?? ''),
-        100_000,
-        'ProbePipelineDeliversNothing to turn pending',
-      );
+      const pending = (alert: string) => async () =>
+        ['pending', 'firing'].includes(await state(alert));
+      await waitFor(pending('ProbeEventsAllBad'), 130_000, 'ProbeEventsAllBad to turn pending');
+      assert.ok(await pending('ProbePipelineDeliversNothing')(), 'DeliversNothing not pending');
+      const lost = await server.query('sum(probe_events_lost_total) > 0');
+      assert.equal(lost.data.result.length, 0, 'events counted lost: the lost timeout is 300 s');
     } finally {
       await server.stop();
       await stack.stop();
