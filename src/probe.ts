@@ -15,6 +15,7 @@ import { createMetrics, type ProbeMetrics } from './metrics';
 import { createPoster } from './poster';
 import { redactor } from './redact';
 import { probeRoutes } from './routes';
+import { secretValues } from './secrets';
 import { startHttpServer } from './server';
 import { statusPage } from './statusPage';
 import { statusView } from './statusView';
@@ -38,7 +39,7 @@ export async function startProbe(config: Config, logger: Logger): Promise<Runnin
   const { dataset, posting, subscription, tracker, server, run } = config;
   const appId = randomBytes(4).toString('hex');
   // What a person or a scraper reads is masked like the logs: a server may echo a secret.
-  const redact = redactor([dataset.webhookToken, config.auth.clientSecret]);
+  const redact = redactor(secretValues(config));
   const now = () => monotonicScheduler.now();
   const startedAt = now();
   const authMode = config.auth.clientId ? 'bearer' : 'webhook';

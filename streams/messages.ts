@@ -58,11 +58,13 @@ export type PostProgress =
   | { readonly kind: 'on-the-wire'; readonly at: number }
   | { readonly kind: 'answered'; readonly retries: number };
 
+/** A frame as it came off the socket: text, or binary (only its size kept). */
+export type Frame = string | { readonly binaryBytes: number };
+
 /** What a subscription connection reports: opened, then frames. */
 export type SocketEvent =
   | { readonly kind: 'open' }
-  | { readonly kind: 'message'; readonly data: string }
-  | { readonly kind: 'binary'; readonly bytes: number };
+  | { readonly kind: 'message'; readonly data: Frame };
 
 /**
  * Why a connection ended, from a closed set, decided where the socket closes. The label of the
@@ -104,9 +106,8 @@ export interface Receipt {
   readonly kind: 'receipt';
   readonly listenerId: number;
   readonly connectionId: number;
-  readonly data: string;
-  /** A binary frame: never one of our events. */
-  readonly binary?: true;
+  /** Untrusted: what it is, `parse.ts` alone decides. */
+  readonly data: Frame;
   readonly receivedAt: number;
 }
 
@@ -141,7 +142,12 @@ export type TrackerInput = PostOutcome | Receipt | ListenerChange | Tick | Clean
 /** What a subscription frame turned out to be. */
 export type ParsedFrame =
   | { readonly kind: 'event'; readonly appId: string; readonly seqno: number }
-  | { readonly kind: 'malformed'; readonly reason: MalformedReason };
+  | {
+      readonly kind: 'malformed';
+      readonly reason: MalformedReason;
+      /** The frame's start, for a log line: text from the wire, cut to `WIRE_TEXT_CHARS`. */
+      readonly sample: string;
+    };
 
 /** Why a frame is not a probe event: the label values of the malformed counter. */
 export const MALFORMED_REASONS = [

@@ -13,17 +13,10 @@ import { setEventState, type TrackerState } from './trackerState';
  */
 export function receive(state: TrackerState, receipt: Receipt, effects: Effect[]): void {
   const { listenerId } = receipt;
-  const frame: ParsedFrame = receipt.binary
-    ? { kind: 'malformed', reason: 'binary' }
-    : parseFrame(receipt.data);
+  const frame: ParsedFrame = parseFrame(receipt.data);
   if (frame.kind === 'malformed') {
     state.totals.malformed[frame.reason] += 1;
-    effects.push({
-      kind: 'malformed',
-      reason: frame.reason,
-      sample: receipt.data.slice(0, WIRE_TEXT_CHARS),
-      listenerId,
-    });
+    effects.push({ kind: 'malformed', reason: frame.reason, sample: frame.sample, listenerId });
     return;
   }
   if (frame.appId !== state.options.appId) {
