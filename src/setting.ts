@@ -16,9 +16,17 @@ export interface Setting<T> {
   readonly fallback?: (get: (env: string) => unknown) => unknown;
   readonly unit?: 'seconds';
   readonly secret?: boolean;
+  /** 'process': one value for the whole process, set only by variable; else each target's own. */
+  readonly scope?: 'target' | 'process';
   /** From the variable's value to what the program uses (seconds become milliseconds). */
   readonly toValue: (raw: never, get: (env: string) => unknown) => T;
 }
+
+/** The same setting, one value for the whole process (never in a targets file). */
+export const processWide = <S extends Setting<unknown>>(setting: S): S => ({
+  ...setting,
+  scope: 'process',
+});
 
 /** A variable that only feeds the defaults of others: no field of `Config`. */
 export const feedsOthers = (setting: Omit<Setting<never>, 'toValue'>): Setting<never> => ({

@@ -2,6 +2,7 @@ import {
   type Fields,
   feedsOthers,
   flag,
+  processWide,
   type Setting,
   same,
   seconds,
@@ -157,32 +158,39 @@ export const SETTINGS = {
     ),
   },
   server: {
-    port: whole('METRICS_PORT', 8000, 'port of the metrics and status server (0: any free one)'),
-    host: text('METRICS_HOST', 'address the metrics server binds to', { default: '0.0.0.0' }),
-    latencyBucketsSeconds: {
+    port: processWide(
+      whole('METRICS_PORT', 8000, 'port of the metrics and status server (0: any free one)'),
+    ),
+    host: processWide(
+      text('METRICS_HOST', 'address the metrics server binds to', { default: '0.0.0.0' }),
+    ),
+    latencyBucketsSeconds: processWide({
       env: 'LATENCY_BUCKETS_SECONDS',
       doc: 'buckets of the latency histogram',
       format: 'buckets',
       default: [0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300],
       toValue: same<number[]>,
-    } as Setting<number[]>,
+    } as Setting<number[]>),
   },
   run: {
-    local: flag('RUN_LOCAL', 'debug logging, readable logs, and a table of events every 30 s'),
+    local: processWide(
+      flag('RUN_LOCAL', 'debug logging, readable logs, and a table of events every 30 s'),
+    ),
     localServicesOnly: feedsOthers({
+      scope: 'process',
       env: 'LOCAL_SERVICES_ONLY',
       doc: 'use the local stand-ins: collector :8081, token server :8082, hub :8765',
       format: 'flag',
       default: false,
     }),
-    logLevel: {
+    logLevel: processWide({
       env: 'LOG_LEVEL',
       doc: 'debug, info, warn or error; auto is debug with RUN_LOCAL, else info',
       format: ['debug', 'info', 'warn', 'error', 'auto'],
       default: 'auto',
       toValue: (level: LogLevel | 'auto', get) =>
         level !== 'auto' ? level : get('RUN_LOCAL') === true ? 'debug' : 'info',
-    } as Setting<LogLevel>,
+    } as Setting<LogLevel>),
   },
 } satisfies Record<string, Record<string, Setting<unknown>>>;
 
