@@ -76,14 +76,20 @@ export async function resolveTarget(
     for (const line of error.problems) {
       const mentioned = [...line.matchAll(MENTION)].map((m) => m[1]);
       if (mentioned.some((name) => at.skip.has(keyOf(name)))) continue;
-      const from = mentioned.map((name) => origins.get(name));
-      if (from.length > 0 && from.every((o) => o === 'environment')) {
+      const from = new Set(mentioned.map((name) => origins.get(name)));
+      // Told where it can be mended: the target if it sets any of it, else its file's defaults,
+      // else the environment; a value no one set (a required one) is the target's to set.
+      const origin = from.has('target')
+        ? 'target'
+        : from.has('defaults')
+          ? 'defaults'
+          : from.has('environment')
+            ? 'environment'
+            : 'target';
+      if (origin === 'environment') {
         problems.push({ file: 'environment', message: line });
         continue;
       }
-      const ofDefaults =
-        from.length > 0 && from.every((o) => o === 'defaults' || o === 'environment');
-      const origin = ofDefaults ? 'defaults' : 'target';
       const inKeys = line.replace(MENTION, (name) => keyOf(name));
       const split = inKeys.indexOf(': ');
       const [key, message] =
