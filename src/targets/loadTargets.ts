@@ -1,3 +1,4 @@
+import { setImmediate } from 'node:timers/promises';
 import { ID_KEY, LABELS_KEY } from './keys';
 import { type Parsed, parseSource } from './parseSource';
 import { distinct, inFileOrder, type TargetProblem, targetEntry } from './problem';
@@ -53,13 +54,8 @@ export async function loadTargets(
           });
         }
       }
-      // A value the schema refused is not checked again; a target's own replaces a bad default.
-      const keyOf = (p: TargetProblem) => p.key?.split('.')[0] ?? '';
-      const skip = new Set(
-        found
-          .filter((p) => p.entry === name || (p.entry === 'defaults' && !(keyOf(p) in target)))
-          .map(keyOf),
-      );
+      const skip = refused(found, name, target);
+      await setImmediate(); // a reload of many targets lets the scrapes it runs beside through
       const at = { file: source.file, dir: source.dir, name, path, target, defaults, skip };
       const resolved = await resolveTarget({ ...at, lineOf: parsed.lineOf }, env);
       if ('problems' in resolved) problems.push(...resolved.problems);
@@ -73,6 +69,14 @@ export async function loadTargets(
   }
   const all = inFileOrder(distinct(problems));
   return all.length > 0 ? { targets: [], problems: all } : { targets, problems: [] };
+}
+
+/** The keys the schema refused for this entry: not checked again (a target's own value is). */
+function refused(found: TargetProblem[], name: string, target: Entry): Set<string> {
+  const topKey = (p: TargetProblem) => p.key?.split('.')[0] ?? '';
+  const mine = (p: TargetProblem) =>
+    p.entry === name || (p.entry === 'defaults' && !Object.hasOwn(target, topKey(p)));
+  return new Set(found.filter(mine).map(topKey));
 }
 
 const place = (source: Source, parsed: Parsed, path: (string | number)[]): string => {

@@ -37,37 +37,7 @@ export async function resolveTarget(
   at: EntryInFile,
   env: NodeJS.ProcessEnv,
 ): Promise<{ config: Config } | { problems: TargetProblem[] }> {
-  const variables: NodeJS.ProcessEnv = { ...env };
-  const origins = new Map<string, Origin>();
-  const problems: TargetProblem[] = [];
-  for (const { key, setting } of targetSettings()) {
-    if (at.skip.has(key)) {
-      delete variables[setting.env];
-      continue;
-    }
-    const origin: Origin | undefined =
-      at.target[key] !== undefined
-        ? 'target'
-        : at.defaults[key] !== undefined
-          ? 'defaults'
-          : env[setting.env] !== undefined
-            ? 'environment'
-            : undefined;
-    if (origin) origins.set(setting.env, origin);
-    if (origin !== 'target' && origin !== 'defaults') continue;
-    const value = (origin === 'target' ? at.target : at.defaults)[key];
-    if (!setting.secret) {
-      variables[setting.env] = String(value);
-      continue;
-    }
-    const secret = await readSecret(value as SecretRef, env, at.dir);
-    if ('value' in secret) variables[setting.env] = secret.value;
-    else {
-      problems.push(placed(at, origin, key, secret.message));
-      delete variables[setting.env];
-      at = { ...at, skip: new Set([...at.skip, key]) };
-    }
-  }
+  const { variables, origins, problems, skip } = await variablesOf(at, env);
   try {
     const config = loadConfig(variables);
     return problems.length > 0 ? { problems } : { config };
@@ -75,7 +45,7 @@ export async function resolveTarget(
     if (!(error instanceof ConfigError)) throw error;
     for (const line of error.problems) {
       const mentioned = [...line.matchAll(MENTION)].map((m) => m[1]);
-      if (mentioned.some((name) => at.skip.has(keyOf(name)))) continue;
+      if (mentioned.some((name) => skip.has(keyOf(name)))) continue; // told already
       const from = new Set(mentioned.map((name) => origins.get(name)));
       // Told where it can be mended: the target if it sets any of it, else its file's defaults,
       // else the environment; a value no one set (a required one) is the target's to set.
@@ -98,6 +68,40 @@ export async function resolveTarget(
     }
     return { problems };
   }
+}
+
+/** The variables a target stands for, where each value came from, and its secrets' problems. */
+async function variablesOf(at: EntryInFile, env: NodeJS.ProcessEnv) {
+  const variables: NodeJS.ProcessEnv = { ...env };
+  const origins = new Map<string, Origin>();
+  const problems: TargetProblem[] = [];
+  const skip = new Set(at.skip);
+  for (const { key, setting } of targetSettings()) {
+    const origin: Origin | undefined =
+      at.target[key] !== undefined
+        ? 'target'
+        : at.defaults[key] !== undefined
+          ? 'defaults'
+          : env[setting.env] !== undefined
+            ? 'environment'
+            : undefined;
+    if (origin) origins.set(setting.env, origin);
+    if (skip.has(key)) delete variables[setting.env];
+    if (skip.has(key) || origin === undefined || origin === 'environment') continue;
+    const value = (origin === 'target' ? at.target : at.defaults)[key];
+    if (!setting.secret) {
+      variables[setting.env] = String(value);
+      continue;
+    }
+    const secret = await readSecret(value as SecretRef, env, at.dir);
+    if ('value' in secret) variables[setting.env] = secret.value;
+    else {
+      problems.push(placed(at, origin, key, secret.message));
+      delete variables[setting.env];
+      skip.add(key);
+    }
+  }
+  return { variables, origins, problems, skip };
 }
 
 /** A problem at the entry or at the file's defaults; its line is the key's when written. */

@@ -186,6 +186,24 @@ describe('problems in a targets file', () => {
     ]);
   });
 
+  test("a default the schema refuses is told once; a target's own value is still checked", async () => {
+    const file = join(
+      writeFiles(tempDir(), {
+        't.yaml': [
+          'defaults: {webhookToken: {env: TOKEN}, websocketListeners: two}',
+          'targets:',
+          '  - {id: a, datasetId: d}',
+          '  - {id: b, datasetId: d, websocketListeners: 99}',
+        ].join('\n'),
+      }),
+      't.yaml',
+    );
+    assert.deepEqual(await problemsOf(file), [
+      `${file}:1: defaults: websocketListeners: expected a whole number, got text`,
+      `${file}:4: target "b": websocketListeners: expected a whole number from 1 to 16, got 99`,
+    ]);
+  });
+
   test('files that cannot be read, or are too big to be a targets file or a secret', async () => {
     const dir = tempDir();
     assert.deepEqual(await problemsOf(join(dir, 'absent.yaml')), [
