@@ -4,20 +4,23 @@ import type { ProbeStreams } from '../streams/derivedStreams';
 import type { ListenerView } from '../streams/listenerView';
 import { MALFORMED_REASONS } from '../streams/messages';
 import type { Totals, TrackerState } from '../streams/trackerState';
-import { type LatestValues, type ProbeIdentity, registerGauges } from './metricGauges';
+import { type LatestValues, registerGauges, type TargetIdentity } from './metricGauges';
 import { createHistograms } from './metricHistograms';
 import { droppedOutput } from './stdout';
 
-export interface MetricsOptions extends ProbeIdentity {
+export interface MetricsOptions {
   readonly latencyBucketsSeconds: readonly number[];
 }
 
 export interface ProbeMetrics {
   readonly registry: Registry;
-  /** Follows the core's streams: counters and gauges read at scrape, histograms per effect. */
-  subscribeTo(streams: ProbeStreams): Subscription;
+  /**
+   * Follows one target's streams: counters and gauges read at scrape, histograms per effect,
+   * every series labelled `target`. Unsubscribing removes the target's series.
+   */
+  follow(identity: TargetIdentity, streams: ProbeStreams): Subscription;
   tokenRequest(result: 'ok' | 'error'): void;
-  pipelineRestarted(): void;
+  pipelineRestarted(targetId: string): void;
 }
 
 /** The counters whose value is one of the fold's books: name, help, which one. */
@@ -65,7 +68,7 @@ const FROM_TOTALS: ReadonlyArray<readonly [string, string, (t: Totals) => number
 ];
 
 /**
- * The metrics sink, in a registry of its own. Every count is the fold's (`TrackerState`
+ * The metrics sink, in a registry of its own, for every target of the process. Every count is the fold's (`TrackerState`
  * totals and listener views), read when Prometheus scrapes: kept once, so the series and the
  * status page cannot disagree. A pipeline restart (a bug caught) starts a new fold, which
  * Prometheus sees as a counter reset. Histograms observe the core's effects; gauges show the
@@ -79,98 +82,117 @@ export function createMetrics(options: MetricsOptions): ProbeMetrics {
     Registry.OPENMETRICS_CONTENT_TYPE,
   );
   const registers = [registry];
-  let state: TrackerState | undefined;
-  let restarts = 0;
-  /** A counter set at each scrape from `read`: one value per label set. */
+  const targets = new Map<string, TargetSeries>();
+  /** A counter set at each scrape from `read`: one value per target and label set. */
   const counterFrom = (
     name: string,
     help: string,
     labelNames: string[],
-    read: () => Iterable<readonly [Record<string, string>, number]>,
+    read: (target: TargetSeries) => Iterable<readonly [Record<string, string>, number]>,
   ) =>
     new Counter({
       name,
       help,
-      labelNames,
+      labelNames: ['target', ...labelNames],
       registers,
       collect() {
         this.reset();
-        for (const [labels, value] of read()) this.inc(labels, value);
+        for (const [id, target] of targets) {
+          for (const [labels, value] of read(target)) this.inc({ target: id, ...labels }, value);
+        }
       },
     });
   const single = (value: number) => [[{}, value] as const];
 
   for (const [name, help, read] of FROM_TOTALS) {
-    counterFrom(name, help, [], () => single(state ? read(state.totals) : 0));
+    counterFrom(name, help, [], ({ state }) => single(state ? read(state.totals) : 0));
   }
   // Every reason exported at 0 from the start, so increase() sees the first bad frame too.
   counterFrom(
     'probe_malformed_messages_total',
     'Subscription frames that are not probe events, by reason.',
     ['reason'],
-    () => MALFORMED_REASONS.map((reason) => [{ reason }, state?.totals.malformed[reason] ?? 0]),
+    ({ state }) =>
+      MALFORMED_REASONS.map((reason) => [{ reason }, state?.totals.malformed[reason] ?? 0]),
   );
   counterFrom(
     'probe_listener_reconnects_total',
     'Subscription connections that ended and are being reopened, by listener and cause.',
     ['listener', 'cause'],
-    () => listenerCounts(state, (view) => view.disconnectsByCause),
+    ({ state }) => listenerCounts(state, (view) => view.disconnectsByCause),
   );
   counterFrom(
     'probe_listener_rotations_total',
     'Subscription connections replaced make-before-break before the gateway cuts them.',
     ['listener'],
-    () => listenerCounts(state, (view) => new Map([['', view.rotations]])),
+    ({ state }) => listenerCounts(state, (view) => new Map([['', view.rotations]])),
   );
   counterFrom(
     'probe_internal_errors_total',
     'Bugs caught and survived: a tracker step or the pipeline failed.',
     [],
-    () => single((state?.totals.internalErrors ?? 0) + restarts),
+    ({ state, restarts }) => single((state?.totals.internalErrors ?? 0) + restarts),
   );
-  counterFrom(
-    'probe_log_lines_dropped_total',
-    'Log lines not written: stdout was closed by its reader, or stalled with 1 MiB waiting.',
-    [],
-    () => single(droppedOutput()),
-  );
+  let droppedSeen = 0;
+  new Counter({
+    name: 'probe_log_lines_dropped_total',
+    help: 'Log lines not written: stdout was closed by its reader, or stalled with 1 MiB waiting.',
+    registers,
+    collect() {
+      const dropped = droppedOutput();
+      this.inc(dropped - droppedSeen);
+      droppedSeen = dropped;
+    },
+  });
   const tokenRequests = new Counter({
     name: 'probe_token_requests_total',
     help: 'Access token requests to the token server, by result.',
     labelNames: ['result'],
     registers,
   });
-  const observe = createHistograms(registry, options.appId, options.latencyBucketsSeconds);
-
-  const latest: LatestValues = { gauges: undefined, shares: [] };
-  registerGauges(registry, options, latest);
+  const histograms = createHistograms(registry, options.latencyBucketsSeconds);
+  registerGauges(registry, targets);
 
   return {
     registry,
-    subscribeTo(streams) {
+    follow(identity, streams) {
+      const target: TargetSeries = { identity, gauges: undefined, shares: [], restarts: 0 };
+      const { observe, remove } = histograms(identity.id, identity.appId);
+      targets.set(identity.id, target);
       const subscription = streams.effects$.subscribe(observe);
       subscription.add(
         streams.state$.subscribe((next) => {
-          state = next;
+          target.state = next;
         }),
       );
       subscription.add(
         streams.gauges$.subscribe((gauges) => {
-          latest.gauges = gauges;
+          target.gauges = gauges;
         }),
       );
       subscription.add(
         streams.shares$.subscribe((shares) => {
-          latest.shares = shares;
+          target.shares = shares;
         }),
       );
+      subscription.add(() => {
+        if (targets.get(identity.id) === target) targets.delete(identity.id);
+        remove();
+      });
       return subscription;
     },
     tokenRequest: (result) => tokenRequests.labels(result).inc(),
-    pipelineRestarted: () => {
-      restarts += 1;
+    pipelineRestarted: (targetId) => {
+      const target = targets.get(targetId);
+      if (target) target.restarts += 1;
     },
   };
+}
+
+/** What the sink keeps of one target: the latest values its series read at scrape. */
+interface TargetSeries extends LatestValues {
+  state?: TrackerState;
+  restarts: number;
 }
 
 /** One value per listener and key (a cause label, or '' for none), labelled for a counter. */

@@ -24,16 +24,19 @@ export function valueSchema(setting: Setting<unknown>): JsonSchema {
     setting.default === undefined || setting.default === ''
       ? described
       : { ...described, default: setting.default };
-  if (Array.isArray(setting.format))
-    return { ...withDefault, type: 'string', enum: setting.format };
-  if (setting.unit === 'seconds') return { ...withDefault, type: 'number', minimum: 0 };
   if (typeof setting.default === 'boolean') return { ...withDefault, type: 'boolean' };
+  if (setting.choices) return { ...withDefault, type: 'string', enum: setting.choices };
+  if (setting.unit === 'seconds') return { ...withDefault, type: 'number', minimum: 0 };
   if (typeof setting.default === 'number') return { ...withDefault, type: 'integer', minimum: 0 };
   if (Array.isArray(setting.default)) {
     return { ...withDefault, type: 'array', items: { type: 'number' } };
   }
+  if (setting.userinfoSecret) return { ...withDefault, type: 'string', pattern: NO_USERINFO };
   return { ...withDefault, type: 'string' };
 }
+
+/** A URL's user and password are secret too: never in the file, so no `@` after the scheme. */
+export const NO_USERINFO = '^(?![A-Za-z][A-Za-z0-9+.-]*://.*@)';
 
 const properties = (settings: KeyedSetting[]): JsonSchema =>
   Object.fromEntries(settings.map(({ key, setting }) => [key, valueSchema(setting)]));

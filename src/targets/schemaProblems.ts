@@ -63,6 +63,11 @@ const SECRET_KEYS = new Set(
     .filter((s) => s.setting.secret)
     .map((s) => s.key),
 );
+const USERINFO_KEYS = new Set(
+  targetSettings()
+    .filter((s) => s.setting.userinfoSecret)
+    .map((s) => s.key),
+);
 const PROCESS_KEYS = new Map(processSettings().map((s) => [s.key, s.setting.env]));
 
 const KINDS: Record<string, string> = {
@@ -106,6 +111,9 @@ function messageOf(
     case 'pattern':
       if (where === ID_KEY) return 'expected 1 to 63 of the characters A-Z a-z 0-9 . _ -';
       if (keys[0] === LABELS_KEY) return 'expected no control characters';
+      if (USERINFO_KEYS.has(where)) {
+        return "a URL's user and password are secret, never written in the file: set the variable";
+      }
       return 'expected a variable name such as PROBE_WEBHOOK_TOKEN';
     case 'propertyNames':
       return params.propertyName === 'target'

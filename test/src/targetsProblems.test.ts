@@ -169,9 +169,8 @@ describe('problems in a targets file', () => {
         `${join(dir, 't.yaml')}:6: target "own": reconnectMaxSeconds: expected at least reconnectMinSeconds (9), got 1`,
       ],
     );
-    assert.deepEqual(await problemsOf(join(dir, 't.yaml'), { ...env, WEBSOCKET_LISTENERS: '99' }), [
-      'environment: WEBSOCKET_LISTENERS: expected a whole number from 1 to 16, got 99',
-      // A default against a built-in default: the defaults are where to mend it.
+    // A default against a built-in default: the defaults are where to mend it.
+    assert.deepEqual(await problemsOf(join(dir, 't.yaml')), [
       `${join(dir, 't.yaml')}:1: defaults: reconnectMaxSeconds: expected at least reconnectMinSeconds (9), got 5`,
       `${join(dir, 't.yaml')}:6: target "own": reconnectMaxSeconds: expected at least reconnectMinSeconds (9), got 1`,
     ]);
@@ -183,6 +182,9 @@ describe('problems in a targets file', () => {
     });
     assert.deepEqual(await problemsOf(fine, { ...env, RECONNECT_MIN_SECONDS: '9' }), [
       'environment: RECONNECT_MAX_SECONDS: expected at least RECONNECT_MIN_SECONDS (9), got 5',
+    ]);
+    assert.deepEqual(await problemsOf(fine, { ...env, WEBSOCKET_LISTENERS: '99' }), [
+      'environment: WEBSOCKET_LISTENERS: expected a whole number from 1 to 16, got 99',
     ]);
   });
 
@@ -226,6 +228,29 @@ describe('problems in a targets file', () => {
     assert.deepEqual(await problemsOf(join(dir, 'secrets', 't.yaml')), [
       `${join(dir, 'secrets', 't.yaml')}:2: target "a": webhookToken: reads ${join(dir, 'secrets', 'huge')}, of ${MAX_SECRET_FILE_BYTES + 1} bytes: more than ${MAX_SECRET_FILE_BYTES}`,
       `${join(dir, 'secrets', 't.yaml')}:3: target "b": webhookToken: cannot read ${join(dir, 'secrets', 'folder')} (EISDIR)`,
+    ]);
+  });
+
+  test("a URL's user or password is a secret too: refused in the file, never shown", async () => {
+    const file = join(
+      writeFiles(tempDir(), {
+        't.yaml': [
+          'targets:',
+          '  - id: a',
+          '    datasetId: d',
+          '    webhookToken: {env: TOKEN}',
+          `    websocketUrl: "wss://probe:${LITERAL}@hub.example/ws"`,
+          `    eventCollectorUrl: "https://${LITERAL}@collector.example"`,
+          '    keycloakServerUrl: "https://login.example/auth"',
+        ].join('\n'),
+      }),
+      't.yaml',
+    );
+    const refused =
+      "a URL's user and password are secret, never written in the file: set the variable";
+    assert.deepEqual(await problemsOf(file), [
+      `${file}:5: target "a": websocketUrl: ${refused}`,
+      `${file}:6: target "a": eventCollectorUrl: ${refused}`,
     ]);
   });
 

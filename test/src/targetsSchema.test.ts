@@ -64,8 +64,8 @@ test('the shipped schema takes every per-target setting with its type, and no pr
     // A value of the setting's own kind passes; one of another kind does not.
     const good = setting.secret
       ? { file: 'token' }
-      : Array.isArray(setting.format)
-        ? setting.format[0]
+      : setting.choices
+        ? setting.choices[0]
         : setting.unit === 'seconds'
           ? 0.5
           : typeof setting.default === 'number'
@@ -77,6 +77,14 @@ test('the shipped schema takes every per-target setting with its type, and no pr
     }
     const bad = typeof good === 'string' ? 7 : typeof good === 'number' ? '7' : 'literal';
     assert.equal(validate(oneTarget({ [key]: bad })), false, `${key} refuses ${bad}`);
+    if (setting.userinfoSecret) {
+      const withUser = oneTarget({ [key]: 'wss://user:password@host/path' });
+      assert.equal(validate(withUser), false, `${key}: no user or password in the file`);
+    }
+    if (setting.choices) {
+      const other = oneTarget({ [key]: `not-${setting.choices.join('-')}` });
+      assert.equal(validate(other), false, `${key} takes only its words`);
+    }
   }
   assert.equal(validate(oneTarget({ postEventIntervalSeconds: 0.5 })), true);
   assert.equal(validate(oneTarget({ postEventRetries: 1.5 })), false, 'counts are whole');
