@@ -29,12 +29,13 @@ export function diffTargets<T extends Compared>(
   for (const target of loaded) {
     const old = before.get(target.id);
     if (old === undefined) diff.added.push(target);
-    else if (same(old, target)) diff.unchanged.push(old);
+    else if (sameTarget(old, target)) diff.unchanged.push(old);
     else diff.changed.push(target);
   }
   for (const target of running) if (!after.has(target.id)) diff.removed.push(target);
   return diff;
 }
 
-const same = (a: Compared, b: Compared): boolean =>
+/** The same target to run: its resolved settings and labels (`perTarget`'s `same` can be it). */
+export const sameTarget = (a: Compared, b: Compared): boolean =>
   isDeepStrictEqual(a.config, b.config) && isDeepStrictEqual(a.labels, b.labels);
