@@ -1,6 +1,8 @@
 import convict from 'convict';
 import { isUrl } from './configFormats';
+import { derivedLimitProblems } from './derivedLimits';
 import { redactor } from './redact';
+import { secretValuesInEnv } from './secrets';
 import type { Setting } from './setting';
 import { allSettings, type Config } from './settings';
 
@@ -76,9 +78,7 @@ const tidy = (line: string): string => line.replace(/: value was /, ', got ');
 
 /** The values of the secret variables, to be masked wherever they might show. */
 function secretsOf(env: NodeJS.ProcessEnv): string[] {
-  return allSettings()
-    .filter(({ setting }) => setting.secret)
-    .map(({ setting }) => env[setting.env] ?? '');
+  return secretValuesInEnv(env);
 }
 
 /** The rules that involve more than one variable. */
@@ -90,11 +90,6 @@ function crossCheck(raw: Raw): string[] {
   };
   const atLeast = (name: string, other: string) =>
     need(n(name) >= n(other), `${name}: expected at least ${other} (${n(other)}), got ${n(name)}`);
-  const range = (name: string, min: number, max: number, what = 'a whole number') =>
-    need(
-      n(name) >= min && n(name) <= max,
-      `${name}: expected ${what} from ${min} to ${max}, got ${n(name)}`,
-    );
 
   atLeast('PURGE_EVENT_TIMEOUT_SECONDS', 'MARK_EVENT_LOST_TIMEOUT_SECONDS');
   need(
@@ -104,16 +99,6 @@ function crossCheck(raw: Raw): string[] {
   need(
     n('LATENCY_OBJECTIVE_SECONDS') <= n('MARK_EVENT_LOST_TIMEOUT_SECONDS'),
     `LATENCY_OBJECTIVE_SECONDS: expected at most MARK_EVENT_LOST_TIMEOUT_SECONDS (${n('MARK_EVENT_LOST_TIMEOUT_SECONDS')}), got ${n('LATENCY_OBJECTIVE_SECONDS')}`,
-  );
-  range('WEBSOCKET_LISTENERS', 1, 16);
-  range('POST_EVENT_RETRIES', 0, 10);
-  need(
-    n('MAX_POSTS_IN_FLIGHT') >= 1,
-    `MAX_POSTS_IN_FLIGHT: expected a whole number of at least 1, got ${n('MAX_POSTS_IN_FLIGHT')}`,
-  );
-  need(
-    n('METRICS_PORT') <= 65535,
-    `METRICS_PORT: expected a port from 0 to 65535 (0 picks a free one), got ${n('METRICS_PORT')}`,
   );
   atLeast('RECONNECT_MAX_SECONDS', 'RECONNECT_MIN_SECONDS');
   const url = raw.WEBSOCKET_URL as string | null;
@@ -129,6 +114,7 @@ function crossCheck(raw: Raw): string[] {
     (raw.OKDATA_CLIENT_ID === '') === (raw.OKDATA_CLIENT_SECRET === ''),
     'OKDATA_CLIENT_ID and OKDATA_CLIENT_SECRET: expected both (bearer posting) or neither (webhook posting)',
   );
+  problems.push(...derivedLimitProblems(raw));
   return problems;
 }
 

@@ -1,6 +1,7 @@
 import { type Config, ConfigError, describeConfig, loadConfig } from './config';
 import { createLogger, type Logger } from './logger';
 import { type RunningProbe, startProbe } from './probe';
+import { secretValues } from './secrets';
 
 const STOP_DEADLINE_MS = 5_000;
 
@@ -24,7 +25,7 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<void
   }
   const logger = createLogger(config.run.logLevel, {
     human: config.run.local,
-    secrets: [config.dataset.webhookToken, config.auth.clientSecret],
+    secrets: secretValues(config),
   });
   keepAlive(logger);
   const probe = await startProbe(config, logger);

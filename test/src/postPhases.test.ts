@@ -83,25 +83,33 @@ describe('post phases, per attempt', () => {
 });
 
 describe('probe_event_post_phase_seconds', () => {
-  test('observes the phases given, and every phase is exported from the start', async () => {
+  test("observes the phases given, every phase exported from the start; a target's series go with it", async () => {
     const registry = new Registry();
     const metrics = registerHttpMetrics(registry);
-    const count = async (phase: string) => {
+    const [one, two] = [metrics.target('one'), metrics.target('two')];
+    const count = async (target: string, phase: string) => {
       const text = await registry.metrics();
       const line = new RegExp(
-        `^probe_event_post_phase_seconds_count\\{phase="${phase}"\\} (\\d+)$`,
+        `^probe_event_post_phase_seconds_count\\{target="${target}",phase="${phase}"\\} (\\d+)$`,
         'm',
       );
       return Number(line.exec(text)?.[1]);
     };
-    for (const phase of ['resolve', 'connect', 'tls', 'wait', 'transfer']) {
-      assert.equal(await count(phase), 0, phase);
-    }
-    metrics.observePhases({ wait: 0.1, transfer: 0.001 });
-    metrics.observePhases({ connect: 0.01, wait: 0.2, transfer: 0.002 });
-    assert.deepEqual(
-      await Promise.all(['resolve', 'connect', 'tls', 'wait', 'transfer'].map(count)),
-      [0, 1, 0, 2, 2],
+    const counts = (target: string) =>
+      Promise.all(['resolve', 'connect', 'tls', 'wait', 'transfer'].map((p) => count(target, p)));
+    assert.deepEqual(await counts('one'), [0, 0, 0, 0, 0]);
+    one.observePhases({ wait: 0.1, transfer: 0.001 });
+    one.observePhases({ connect: 0.01, wait: 0.2, transfer: 0.002 });
+    two.certificate('token', 1_900_000_000);
+    assert.deepEqual(await counts('one'), [0, 1, 0, 2, 2]);
+    assert.deepEqual(await counts('two'), [0, 0, 0, 0, 0]);
+    assert.match(
+      await registry.metrics(),
+      /^probe_tls_cert_expiry_timestamp_seconds\{target="two",endpoint="token"\} 1900000000$/m,
     );
+    two.remove();
+    const text = await registry.metrics();
+    assert.doesNotMatch(text, /target="two"/);
+    assert.match(text, /target="one"/);
   });
 });
