@@ -1,7 +1,8 @@
 import { type ChildProcess, fork, spawn } from 'node:child_process';
-import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { freePort } from '../local/listen';
+import { cpuMs, deployedNodeFlags, rssMiB } from './proc';
 import { startBenchPipeline } from './standIn';
 
 /**
@@ -18,12 +19,7 @@ import { startBenchPipeline } from './standIn';
 const WARMUP_S = Number(process.env.BENCH_DEPLOYED_WARMUP_SECONDS ?? 60);
 const MEASURE_S = Number(process.env.BENCH_DEPLOYED_SECONDS ?? 180);
 const SCRAPE_EVERY_MS = 15_000;
-/** The node flags of the image's CMD: the probe is measured as it ships. */
-const DEPLOYED_NODE_FLAGS = (() => {
-  const dockerfile = readFileSync(join(__dirname, '..', '..', 'Dockerfile'), 'utf8');
-  const cmd = /^CMD \[(.*)\]$/m.exec(dockerfile)?.[1] ?? '';
-  return (JSON.parse(`[${cmd}]`) as string[]).filter((part) => part.startsWith('--'));
-})();
+const DEPLOYED_NODE_FLAGS = deployedNodeFlags();
 const TOKEN = 'bench-token';
 const RATES: ReadonlyArray<readonly [label: string, intervalS: number]> = [
   ['1/s', 1],
@@ -37,24 +33,6 @@ interface Client {
   readonly dataset: string;
   readonly child: ChildProcess;
   readonly metricsPort?: number;
-}
-
-/** CPU time of every thread of a process so far, in ms (schedstat's first field is ns). */
-function cpuMs(pid: number): number {
-  let ns = 0;
-  for (const task of readdirSync(`/proc/${pid}/task`)) {
-    try {
-      ns += Number(readFileSync(`/proc/${pid}/task/${task}/schedstat`, 'utf8').split(' ')[0]);
-    } catch {
-      // a thread that ended between the listing and the read
-    }
-  }
-  return ns / 1e6;
-}
-
-function rssMiB(pid: number): number {
-  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
-  return Number(/VmRSS:\s+(\d+) kB/.exec(status)?.[1] ?? 0) / 1024;
 }
 
 async function main(): Promise<void> {

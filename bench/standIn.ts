@@ -13,6 +13,21 @@ export interface BenchPipeline {
   arrivals(appId: string): readonly number[];
   /** Posts accepted for a dataset, whoever sent them. */
   postsTo(dataset: string): number;
+  /** Distinct events (app id and seqno) of a dataset whose post was answered 200. */
+  acceptedIn(dataset: string): number;
+  /** Distinct events of a dataset sent to at least one open subscriber of it. */
+  deliveredIn(dataset: string): number;
+  /** WebSocket connections ever opened for a dataset. */
+  connectionsTo(dataset: string): number;
+  /** Called on every WebSocket connection, with its dataset. */
+  onConnection(listener: (dataset: string) => void): void;
+  /**
+   * Holds every post that arrives from now on unanswered (not counted as accepted) until
+   * `release`: with the posts already answered delivered, a client's books and these records
+   * can then be compared exactly, with nothing in flight between them.
+   */
+  freeze(): void;
+  release(): void;
   close(): Promise<void>;
 }
 
@@ -26,10 +41,25 @@ export async function startBenchPipeline(holdMs: number): Promise<BenchPipeline>
   const arrivals = new Map<string, number[]>();
   const subscribers = new Map<string, Set<WebSocket>>();
   const byDataset = new Map<string, number>();
+  const acceptedSeqnos = new Map<string, Set<string>>();
+  const deliveredSeqnos = new Map<string, Set<string>>();
+  const connections = new Map<string, number>();
+  const connectionListeners: Array<(dataset: string) => void> = [];
+  // An event is its app id and seqno: a restarted client starts a new app id at seqno 0.
+  const note = (sets: Map<string, Set<string>>, dataset: string, event: string) => {
+    const set = sets.get(dataset) ?? new Set<string>();
+    sets.set(dataset, set);
+    set.add(event);
+  };
+  let held: Array<() => void> | undefined;
   const http = createServer((request: IncomingMessage, response) => {
     const chunks: Buffer[] = [];
     request.on('data', (chunk: Buffer) => chunks.push(chunk));
     request.on('end', () => {
+      if (held) held.push(answer);
+      else answer();
+    });
+    const answer = () => {
       const arrived = performance.now();
       const match = /^\/webhook\/event\/([^/]+)\/[^/?]+/.exec(request.url ?? '');
       let event: { app_id?: unknown; seqno?: unknown };
@@ -51,15 +81,18 @@ export async function startBenchPipeline(holdMs: number): Promise<BenchPipeline>
       const frame = JSON.stringify(event);
       const dataset = decodeURIComponent(match[1]);
       byDataset.set(dataset, (byDataset.get(dataset) ?? 0) + 1);
+      note(acceptedSeqnos, dataset, `${appId} ${seqno}`);
       setTimeout(() => {
         const byApp = holds.get(appId) ?? new Map<number, number>();
         holds.set(appId, byApp);
         byApp.set(seqno, performance.now() - arrived);
         for (const ws of subscribers.get(dataset) ?? []) {
-          if (ws.readyState === WebSocket.OPEN) ws.send(frame);
+          if (ws.readyState !== WebSocket.OPEN) continue;
+          ws.send(frame);
+          note(deliveredSeqnos, dataset, `${appId} ${seqno}`);
         }
       }, holdMs);
-    });
+    };
   });
   http.keepAliveTimeout = 60_000;
   const wss = new WebSocketServer({ server: http, perMessageDeflate: false });
@@ -68,6 +101,8 @@ export async function startBenchPipeline(holdMs: number): Promise<BenchPipeline>
     const set = subscribers.get(dataset) ?? new Set();
     subscribers.set(dataset, set);
     set.add(ws);
+    connections.set(dataset, (connections.get(dataset) ?? 0) + 1);
+    for (const listener of connectionListeners) listener(dataset);
     ws.on('close', () => set.delete(ws));
     ws.on('error', () => undefined);
   });
@@ -80,6 +115,20 @@ export async function startBenchPipeline(holdMs: number): Promise<BenchPipeline>
     accepted: (appId) => holds.get(appId)?.size ?? 0,
     arrivals: (appId) => arrivals.get(appId) ?? [],
     postsTo: (dataset) => byDataset.get(dataset) ?? 0,
+    acceptedIn: (dataset) => acceptedSeqnos.get(dataset)?.size ?? 0,
+    deliveredIn: (dataset) => deliveredSeqnos.get(dataset)?.size ?? 0,
+    connectionsTo: (dataset) => connections.get(dataset) ?? 0,
+    onConnection: (listener) => {
+      connectionListeners.push(listener);
+    },
+    freeze: () => {
+      held ??= [];
+    },
+    release: () => {
+      const waiting = held ?? [];
+      held = undefined;
+      for (const answer of waiting) answer();
+    },
     close: () =>
       listening.close(() => {
         for (const ws of wss.clients) ws.terminate();
