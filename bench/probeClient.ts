@@ -1,6 +1,7 @@
 import { loadConfig } from '../src/config';
 import { createLogger } from '../src/logger';
 import { startProbe } from '../src/probe';
+import { secretValues } from '../src/secrets';
 import { eventAt, type TrackedEvent, trackedCount } from '../streams/eventStore';
 import { inFlight } from '../streams/trackerState';
 import { benchSettings, type ClientReport, measure, sleep } from './report';
@@ -12,7 +13,7 @@ import { benchSettings, type ClientReport, measure, sleep } from './report';
 async function probe(): Promise<void> {
   const { warmupMs, measureMs } = benchSettings(process.env);
   const config = loadConfig(process.env);
-  const logger = createLogger(config.run.logLevel, { secrets: [config.dataset.webhookToken] });
+  const logger = createLogger(config.run.logLevel, { secrets: secretValues(config) });
   const running = await startProbe(config, logger);
   const meter = measure();
   await sleep(warmupMs);

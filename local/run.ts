@@ -2,6 +2,7 @@ import { loadConfig } from '../src/config';
 import { createLogger } from '../src/logger';
 import { stopOnSignals } from '../src/main';
 import { startProbe } from '../src/probe';
+import { secretValues } from '../src/secrets';
 import { startCollector } from './collector';
 import { startHub } from './hub';
 import { startTokenServer } from './tokenServer';
@@ -40,7 +41,7 @@ async function runLocal(): Promise<void> {
   });
   const logger = createLogger(config.run.logLevel, {
     human: config.run.local,
-    secrets: [config.dataset.webhookToken, config.auth.clientSecret],
+    secrets: secretValues(config),
   });
   logger.info('local stand-ins up', {
     collector: 'http://localhost:8081 (tune: /config/?NO_EMIT_PERCENT=20)',

@@ -1,6 +1,8 @@
 import convict from 'convict';
 import { crossCheck } from './crossCheck';
+import { derivedLimitProblems } from './derivedLimits';
 import { redactor } from './redact';
+import { secretValuesInEnv } from './secrets';
 import type { Setting } from './setting';
 import { allSettings, type Config } from './settings';
 
@@ -82,6 +84,11 @@ function readRaw(env: NodeJS.ProcessEnv): Raw {
     }
   }
   problems.push(...crossCheck(raw, bad));
+  // The limits several variables make together, unless one of them is already a problem.
+  const namesOf = (line: string) => line.slice(0, line.indexOf(':')).split(/, | and /);
+  problems.push(
+    ...derivedLimitProblems(raw).filter((line) => !namesOf(line).some((name) => bad.has(name))),
+  );
   if (problems.length > 0) throw new ConfigError(inTableOrder(problems).map(redact));
   return raw;
 }
@@ -114,9 +121,7 @@ function tidy(line: string): string {
 
 /** The values of the secret variables, to be masked wherever they might show. */
 function secretsOf(env: NodeJS.ProcessEnv): string[] {
-  return allSettings()
-    .filter(({ setting }) => setting.secret)
-    .map(({ setting }) => env[setting.env] ?? '');
+  return secretValuesInEnv(env);
 }
 
 /** `--check-config`: every variable and the value it has, secrets masked, one per line. */

@@ -16,12 +16,6 @@ export function crossCheck(raw: Raw, bad: ReadonlySet<string>): string[] {
       () => n(name) >= n(other),
       () => `${name}: expected at least ${other} (${n(other)}), got ${n(name)}`,
     );
-  const range = (name: string, min: number, max: number, what = 'a whole number') =>
-    need(
-      [name],
-      () => n(name) >= min && n(name) <= max,
-      () => `${name}: expected ${what} from ${min} to ${max}, got ${n(name)}`,
-    );
   const lost = 'MARK_EVENT_LOST_TIMEOUT_SECONDS';
 
   atLeast('PURGE_EVENT_TIMEOUT_SECONDS', lost);
@@ -36,20 +30,6 @@ export function crossCheck(raw: Raw, bad: ReadonlySet<string>): string[] {
     () => n('LATENCY_OBJECTIVE_SECONDS') <= n(lost),
     () =>
       `LATENCY_OBJECTIVE_SECONDS: expected at most ${lost} (${n(lost)}), got ${n('LATENCY_OBJECTIVE_SECONDS')}`,
-  );
-  range('WEBSOCKET_LISTENERS', 1, 16);
-  range('POST_EVENT_RETRIES', 0, 10);
-  need(
-    ['MAX_POSTS_IN_FLIGHT'],
-    () => n('MAX_POSTS_IN_FLIGHT') >= 1,
-    () =>
-      `MAX_POSTS_IN_FLIGHT: expected a whole number of at least 1, got ${n('MAX_POSTS_IN_FLIGHT')}`,
-  );
-  need(
-    ['METRICS_PORT'],
-    () => n('METRICS_PORT') <= 65535,
-    () =>
-      `METRICS_PORT: expected a port from 0 to 65535 (0 picks a free one), got ${n('METRICS_PORT')}`,
   );
   atLeast('RECONNECT_MAX_SECONDS', 'RECONNECT_MIN_SECONDS');
   const url = raw.WEBSOCKET_URL as string | null;

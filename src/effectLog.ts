@@ -4,7 +4,6 @@ import type { Logger } from './logger';
 /** Effects logged at debug level only: skipped outright when debug is off. */
 const QUIET_EFFECTS = new Set<Effect['kind']>([
   'post-done',
-  'posted',
   'received',
   'wrong-app-id',
   'unknown-seqno',
@@ -26,8 +25,6 @@ function tell(logger: Logger, effect: Effect): void {
         ms: Math.round(effect.durationMs),
         retries: effect.retries,
       });
-      return;
-    case 'posted':
       return;
     case 'post-error':
       logger.warn('post failed', {
@@ -73,13 +70,23 @@ function tell(logger: Logger, effect: Effect): void {
       });
       return;
     }
+    case 'overdue': {
+      const { seqnos } = effect;
+      logger.warn('events past their latency objective, not received', {
+        count: seqnos.length,
+        first: seqnos[0],
+        last: seqnos[seqnos.length - 1],
+      });
+      return;
+    }
     case 'purged':
       logger.debug('events purged', { count: effect.count });
       return;
     case 'listener': {
       const { listenerId: listener, status, disconnect, rotated, retryInMs } = effect.change;
-      if (status === 'connected') logger.info('listener connected', { listener, rotated });
-      else if (status === 'disconnected')
+      if (status === 'connected') {
+        logger.info('listener connected', rotated ? { listener, rotated } : { listener });
+      } else if (status === 'disconnected')
         logger.warn('listener disconnected', {
           listener,
           cause: disconnect?.cause,

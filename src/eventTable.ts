@@ -1,6 +1,7 @@
 import { eventAt } from '../streams/eventStore';
 import { missingShares } from '../streams/shareWindows';
 import { inFlight, type TrackerState } from '../streams/trackerState';
+import { escapeControls } from './controlChars';
 
 const ROWS = 15;
 
@@ -27,5 +28,6 @@ export function eventTable(state: TrackerState, now: number): string {
     `posted ${t.posted} = received ${t.received} + lost ${t.lost} + in flight ${inFlight(state)}; post errors ${t.postErrors}; duplicates ${t.duplicates}; missing ${labels} ${shares}`,
     '',
   );
-  return lines.join('\n');
+  // Each row one line of visible characters, as the log lines are, whatever a row comes to hold.
+  return lines.map((line) => escapeControls(line)).join('\n');
 }

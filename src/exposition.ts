@@ -1,13 +1,19 @@
 import type { Registry } from 'prom-client';
+import { preferredType } from './accept';
 
 /** The two formats `/metrics` speaks: OpenMetrics (with exemplars) when asked, else text 0.0.4. */
 export type Exposition = 'openmetrics' | 'text';
 
 export const TEXT_CONTENT_TYPE = 'text/plain; version=0.0.4; charset=utf-8';
 
-/** OpenMetrics when the scraper's Accept header asks for it (Prometheus does), text otherwise. */
+const OFFERS = ['text/plain', 'application/openmetrics-text'] as const;
+
+/**
+ * OpenMetrics when the scraper's Accept header prefers it (Prometheus does), by its q-values;
+ * text otherwise, also on a tie and when the header is missing, malformed or accepts neither.
+ */
 export function negotiate(accept: string | undefined): Exposition {
-  return accept?.includes('application/openmetrics-text') ? 'openmetrics' : 'text';
+  return preferredType(accept, OFFERS, 'text/plain') === 'text/plain' ? 'text' : 'openmetrics';
 }
 
 /**

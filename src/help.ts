@@ -1,3 +1,4 @@
+import { FLAG_FORMAT } from './configFormats';
 import type { Setting } from './setting';
 import { allSettings } from './settings';
 
@@ -40,9 +41,15 @@ export function helpText(): string {
   return `${lines.join('\n')}\n`;
 }
 
+/** What it is for, and the form it takes: its words, or its range in its own unit. */
 function meaning(setting: Setting<unknown>): string {
-  const choices = Array.isArray(setting.format) ? ` (one of ${setting.format.join(', ')})` : '';
-  return `${setting.doc}${choices}${setting.secret ? '; secret' : ''}`;
+  const { min, max } = setting.limits;
+  let form = '';
+  if (setting.choices && setting.format !== FLAG_FORMAT)
+    form = `one of ${setting.choices.join(', ')}`;
+  else if (setting.unit === 'seconds') form = `seconds, from ${min / 1000} to ${max / 1000}`;
+  else if (typeof setting.default === 'number') form = `from ${min} to ${max}`;
+  return `${setting.doc}${form ? ` (${form})` : ''}${setting.secret ? '; secret' : ''}`;
 }
 
 /** The default as a person reads it; one that follows other variables says which. */

@@ -1,3 +1,4 @@
+import { escapeControls } from './controlChars';
 import { redactor } from './redact';
 import type { LogLevel } from './settings';
 import { writeStdout } from './stdout';
@@ -18,7 +19,9 @@ const RANK: Record<LogLevel, number> = { debug: 10, info: 20, warn: 30, error: 4
 /**
  * One line per event worth telling: JSON when deployed, `time level message k=v` when run
  * locally. Every line passes through `redact`, so a secret handed in by mistake (in a URL, an
- * error message) is masked before it is written.
+ * error message) is masked before it is written, and then through `escapeControls`, so text
+ * from the wire (a close reason with `\x1b[2J` or a CR/LF) cannot clear a terminal or forge
+ * a line: every line is one line of visible characters, in both formats.
  */
 export interface LoggerOptions {
   /** `time LEVEL message k=v` instead of JSON. */
@@ -45,7 +48,8 @@ export function createLogger(
             .map(([k, v]) => ` ${k}=${typeof v === 'string' ? v : JSON.stringify(v)}`)
             .join('')}`
         : JSON.stringify({ time, level: at, message, ...fields });
-      write(redact(line));
+      // Masked first, while a secret is still in the form it came in; then made one line.
+      write(escapeControls(redact(line), !human));
     };
   return {
     debugEnabled: RANK.debug >= RANK[level],

@@ -5,6 +5,7 @@ import { type Config, ConfigError, describeConfig, loadConfig } from './config';
 import { helpText } from './help';
 import { createLogger, type Logger } from './logger';
 import { lookalikeWarnings } from './lookalikes';
+import { secretValues } from './secrets';
 import { stopOnSignals } from './signals';
 import { VERSION } from './version';
 
@@ -46,7 +47,7 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<void
   }
   const logger = createLogger(config.run.logLevel, {
     human: config.run.local,
-    secrets: [config.dataset.webhookToken, config.auth.clientSecret],
+    secrets: secretValues(config),
   });
   keepAlive(logger);
   const { startProbe } = await import('./probe');

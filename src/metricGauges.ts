@@ -15,7 +15,11 @@ const FROM_GAUGES: ReadonlyArray<readonly [string, string, (g: Gauges) => number
     'Posted events neither received nor lost yet (posted = received + lost + in flight).',
     (g) => g.inFlight,
   ],
-  ['probe_posts_in_progress', 'Posts sent and not yet answered.', (g) => g.postsInProgress],
+  [
+    'probe_posts_in_progress',
+    'Posts running: started and not yet answered.',
+    (g) => g.postsRunning,
+  ],
   ['probe_events_tracked', 'Events held in memory (until the purge timeout).', (g) => g.tracked],
   [
     'probe_event_listeners_connected_count',
@@ -24,8 +28,10 @@ const FROM_GAUGES: ReadonlyArray<readonly [string, string, (g: Gauges) => number
   ],
 ];
 
-/** What this probe is: the constant series say it. */
-export interface ProbeIdentity {
+/** What one target is: the constant series say it. */
+export interface TargetIdentity {
+  /** The `target` label of every series of this target. */
+  readonly id: string;
   readonly appId: string;
   readonly dataset: { readonly id: string; readonly version: string };
   readonly version: string;
@@ -35,66 +41,74 @@ export interface ProbeIdentity {
   readonly latencyObjectiveSeconds: number;
 }
 
-/** The latest values of the core's derived streams, read when Prometheus scrapes. */
+/** The latest values of one target's derived streams, read when Prometheus scrapes. */
 export interface LatestValues {
+  readonly identity: TargetIdentity;
   gauges: Gauges | undefined;
   shares: readonly MissingShare[];
 }
 
 /**
- * The point-in-time series: each gauge reads the latest derived value at scrape time, plus
- * the constant ones (listeners configured, info) and Node's process metrics.
+ * The point-in-time series, one per target: each reads the latest derived value of every
+ * target at scrape time (a target that stopped is simply gone), plus Node's process metrics.
  */
 export function registerGauges(
   registry: Registry,
-  options: ProbeIdentity,
-  latest: LatestValues,
+  targets: ReadonlyMap<string, LatestValues>,
 ): void {
   const registers = [registry];
-  const gauge = (name: string, help: string, read: () => number) =>
+  const gauge = (
+    name: string,
+    help: string,
+    read: (target: LatestValues) => number,
+    labelNames: string[] = [],
+    labels: (target: LatestValues) => Record<string, string> = () => ({}),
+  ) =>
     new Gauge({
       name,
       help,
+      labelNames: ['target', ...labelNames],
       registers,
       collect() {
-        this.set(read());
+        this.reset();
+        for (const [id, target] of targets)
+          this.set({ target: id, ...labels(target) }, read(target));
       },
     });
-  const fromGauges = (read: (g: Gauges) => number) => () =>
-    latest.gauges ? read(latest.gauges) : 0;
 
-  for (const [name, help, read] of FROM_GAUGES) gauge(name, help, fromGauges(read));
-  for (const [index, window] of SHARE_WINDOWS.entries()) {
+  for (const [name, help, read] of FROM_GAUGES) {
+    gauge(name, help, (target) => (target.gauges ? read(target.gauges) : 0));
+  }
+  for (const window of SHARE_WINDOWS) {
     gauge(
       `probe_events_missing_${window.label}_share`,
       `Percent (0-100) of events posted in the last ${window.lengthMs / 60_000} minutes (before the grace) not received; 0 when there were none.`,
-      () => latest.shares[index]?.percent ?? 0,
+      (target) => target.shares.find((share) => share.label === window.label)?.percent ?? 0,
     );
   }
-  new Gauge({
-    name: 'probe_latency_objective_seconds',
-    help: 'The latency objective of the SLI: an event received within it is good.',
-    registers,
-  }).set(options.latencyObjectiveSeconds);
-  new Gauge({
-    name: 'probe_event_listeners_count',
-    help: 'Subscription connections configured.',
-    registers,
-  }).set(options.listeners);
-  new Gauge({
-    name: 'probe_info',
-    help: 'Constant 1, labelled with what this probe is.',
-    labelNames: ['app_id', 'dataset', 'version', 'probe_version', 'auth_mode'],
-    registers,
-  })
-    .labels(
-      options.appId,
-      options.dataset.id,
-      options.dataset.version,
-      options.version,
-      options.authMode,
-    )
-    .set(1);
+  gauge(
+    'probe_latency_objective_seconds',
+    'The latency objective of the SLI: an event received within it is good.',
+    (target) => target.identity.latencyObjectiveSeconds,
+  );
+  gauge(
+    'probe_event_listeners_count',
+    'Subscription connections configured.',
+    (target) => target.identity.listeners,
+  );
+  gauge(
+    'probe_info',
+    'Constant 1, labelled with what this probe is.',
+    () => 1,
+    ['app_id', 'dataset', 'version', 'probe_version', 'auth_mode'],
+    ({ identity }) => ({
+      app_id: identity.appId,
+      dataset: identity.dataset.id,
+      version: identity.dataset.version,
+      probe_version: identity.version,
+      auth_mode: identity.authMode,
+    }),
+  );
   // The event-loop delay sampled once a second, not every 10 ms: the default alone costs more CPU
   // than the probe's own work at its deployed rate. Schedule lag is measured per post anyway.
   collectDefaultMetrics({ register: registry, eventLoopMonitoringPrecision: 1_000 });

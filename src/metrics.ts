@@ -1,29 +1,79 @@
 import { Counter, type OpenMetricsContentType, Registry } from 'prom-client';
 import type { Subscription } from 'rxjs';
 import type { ProbeStreams } from '../streams/derivedStreams';
-import { type Effect, MALFORMED_REASONS } from '../streams/messages';
-import { causeLabel } from './causeLabel';
-import { type LatestValues, type ProbeIdentity, registerGauges } from './metricGauges';
+import type { ListenerView } from '../streams/listenerView';
+import { MALFORMED_REASONS } from '../streams/messages';
+import type { Totals, TrackerState } from '../streams/trackerState';
+import { type LatestValues, registerGauges, type TargetIdentity } from './metricGauges';
 import { createHistograms } from './metricHistograms';
 import { droppedOutput } from './stdout';
 
-export interface MetricsOptions extends ProbeIdentity {
+export interface MetricsOptions {
   readonly latencyBucketsSeconds: readonly number[];
 }
 
 export interface ProbeMetrics {
   readonly registry: Registry;
-  /** Follows the core's streams: counters from the effects, gauges from the latest values. */
-  subscribeTo(streams: ProbeStreams): Subscription;
-  postRetried(): void;
+  /**
+   * Follows one target's streams: counters and gauges read at scrape, histograms per effect,
+   * every series labelled `target`. Unsubscribing removes the target's series.
+   */
+  follow(identity: TargetIdentity, streams: ProbeStreams): Subscription;
   tokenRequest(result: 'ok' | 'error'): void;
-  pipelineRestarted(): void;
+  pipelineRestarted(targetId: string): void;
 }
 
+/** The counters whose value is one of the fold's books: name, help, which one. */
+const FROM_TOTALS: ReadonlyArray<readonly [string, string, (t: Totals) => number]> = [
+  ['probe_events_posted_total', 'Events whose post succeeded (or that arrived).', (t) => t.posted],
+  [
+    'probe_events_received_total',
+    'Events of this probe received (first receipt of each, before the lost timeout).',
+    (t) => t.received,
+  ],
+  ['probe_events_lost_total', 'Posted events not received within the lost timeout.', (t) => t.lost],
+  ['probe_event_post_errors_total', 'Posts that failed after all retries.', (t) => t.postErrors],
+  [
+    'probe_events_duplicates_total',
+    'Events received again on the same connection.',
+    (t) => t.duplicates,
+  ],
+  [
+    'probe_wrong_appid_total',
+    "Events received that carry another probe's app_id.",
+    (t) => t.wrongAppId,
+  ],
+  ['probe_events_late_total', 'Events received after they had been counted lost.', (t) => t.late],
+  [
+    'probe_events_out_of_order_total',
+    'Events received after an event with a higher seqno.',
+    (t) => t.outOfOrder,
+  ],
+  [
+    'probe_unknown_seqno_total',
+    "Receipts with this probe's app_id but a seqno not tracked (never sent, or already purged).",
+    (t) => t.unknownSeqno,
+  ],
+  ['probe_event_post_retries_total', 'Post attempts that were retries.', (t) => t.retries],
+  [
+    'probe_events_within_objective_total',
+    'SLI: events received within the latency objective (good).',
+    (t) => t.withinObjective,
+  ],
+  [
+    'probe_events_settled_total',
+    'SLI: events settled good or bad (received, or their objective passed without a receipt); failed posts and events in flight are not.',
+    (t) => t.settled,
+  ],
+];
+
 /**
- * The metrics sink, in a registry of its own. Counters follow the core's effects; gauges show
- * the latest value of the core's derived streams, which move with the clock ticks too, so none
- * can freeze between events. prom-client adds no `_total` to counters, so the names carry it.
+ * The metrics sink, in a registry of its own, for every target of the process. Every count is the fold's (`TrackerState`
+ * totals and listener views), read when Prometheus scrapes: kept once, so the series and the
+ * status page cannot disagree. A pipeline restart (a bug caught) starts a new fold, which
+ * Prometheus sees as a counter reset. Histograms observe the core's effects; gauges show the
+ * latest derived values, which move with the clock ticks too. prom-client adds no `_total` to
+ * counters, so the names carry it.
  */
 export function createMetrics(options: MetricsOptions): ProbeMetrics {
   // OpenMetrics, so the latency histogram may carry exemplars; `exposition.ts` also speaks text.
@@ -32,68 +82,56 @@ export function createMetrics(options: MetricsOptions): ProbeMetrics {
     Registry.OPENMETRICS_CONTENT_TYPE,
   );
   const registers = [registry];
-  const counter = (name: string, help: string, labelNames: string[] = []) =>
-    new Counter({ name, help, labelNames, registers });
+  const targets = new Map<string, TargetSeries>();
+  /** A counter set at each scrape from `read`: one value per target and label set. */
+  const counterFrom = (
+    name: string,
+    help: string,
+    labelNames: string[],
+    read: (target: TargetSeries) => Iterable<readonly [Record<string, string>, number]>,
+  ) =>
+    new Counter({
+      name,
+      help,
+      labelNames: ['target', ...labelNames],
+      registers,
+      collect() {
+        this.reset();
+        for (const [id, target] of targets) {
+          for (const [labels, value] of read(target)) this.inc({ target: id, ...labels }, value);
+        }
+      },
+    });
+  const single = (value: number) => [[{}, value] as const];
 
-  const posted = counter('probe_events_posted_total', 'Events whose post succeeded.');
-  const received = counter(
-    'probe_events_received_total',
-    'Events of this probe received (first receipt of each, before the lost timeout).',
-  );
-  const lost = counter(
-    'probe_events_lost_total',
-    'Posted events not received within the lost timeout.',
-  );
-  const postErrors = counter(
-    'probe_event_post_errors_total',
-    'Posts that failed after all retries.',
-  );
-  const duplicates = counter(
-    'probe_events_duplicates_total',
-    'Events received again on the same connection.',
-  );
-  const wrongAppId = counter(
-    'probe_wrong_appid_total',
-    "Events received that carry another probe's app_id.",
-  );
-  const late = counter(
-    'probe_events_late_total',
-    'Events received after they had been counted lost.',
-  );
-  const outOfOrder = counter(
-    'probe_events_out_of_order_total',
-    'Events received after an event with a higher seqno.',
-  );
-  const unknownSeqno = counter(
-    'probe_unknown_seqno_total',
-    "Receipts with this probe's app_id but a seqno not tracked (never sent, or already purged).",
-  );
-  const malformed = counter(
+  for (const [name, help, read] of FROM_TOTALS) {
+    counterFrom(name, help, [], ({ state }) => single(state ? read(state.totals) : 0));
+  }
+  // Every reason exported at 0 from the start, so increase() sees the first bad frame too.
+  counterFrom(
     'probe_malformed_messages_total',
     'Subscription frames that are not probe events, by reason.',
     ['reason'],
+    ({ state }) =>
+      MALFORMED_REASONS.map((reason) => [{ reason }, state?.totals.malformed[reason] ?? 0]),
   );
-  // Every reason exported at 0 from the start, so increase() sees the first bad frame too.
-  for (const reason of MALFORMED_REASONS) malformed.labels(reason).inc(0);
-  const postRetries = counter('probe_event_post_retries_total', 'Post attempts that were retries.');
-  const disconnects = counter(
+  counterFrom(
     'probe_listener_reconnects_total',
     'Subscription connections that ended and are being reopened, by listener and cause.',
     ['listener', 'cause'],
+    ({ state }) => listenerCounts(state, (view) => view.disconnectsByCause),
   );
-  const rotations = counter(
+  counterFrom(
     'probe_listener_rotations_total',
     'Subscription connections replaced make-before-break before the gateway cuts them.',
     ['listener'],
+    ({ state }) => listenerCounts(state, (view) => new Map([['', view.rotations]])),
   );
-  const tokenRequests = counter(
-    'probe_token_requests_total',
-    'Access token requests to the token server, by result.',
-    ['result'],
-  );
-  const internalErrors = counter(
+  counterFrom(
     'probe_internal_errors_total',
     'Bugs caught and survived: a tracker step or the pipeline failed.',
+    [],
+    ({ state, restarts }) => single((state?.totals.internalErrors ?? 0) + restarts),
   );
   let droppedSeen = 0;
   new Counter({
@@ -106,86 +144,68 @@ export function createMetrics(options: MetricsOptions): ProbeMetrics {
       droppedSeen = dropped;
     },
   });
-  const withinObjective = counter(
-    'probe_events_within_objective_total',
-    'SLI: events received within the latency objective (good).',
-  );
-  const settled = counter(
-    'probe_events_settled_total',
-    'SLI: events settled good or bad (received, or lost); failed posts and events in flight are not.',
-  );
-  const observe = createHistograms(registry, options.appId, options.latencyBucketsSeconds);
-
-  const latest: LatestValues = { gauges: undefined, shares: [] };
-  registerGauges(registry, options, latest);
-
-  const apply = (effect: Effect): void => {
-    observe(effect);
-    switch (effect.kind) {
-      case 'posted':
-        posted.inc();
-        return;
-      case 'post-error':
-        postErrors.inc();
-        return;
-      case 'received':
-        received.inc();
-        settled.inc();
-        if (effect.withinObjective) withinObjective.inc();
-        if (effect.outOfOrder) outOfOrder.inc();
-        return;
-      case 'late':
-        late.inc();
-        if (effect.outOfOrder) outOfOrder.inc();
-        return;
-      case 'duplicate':
-        duplicates.inc();
-        return;
-      case 'wrong-app-id':
-        wrongAppId.inc();
-        return;
-      case 'unknown-seqno':
-        unknownSeqno.inc();
-        return;
-      case 'malformed':
-        malformed.labels(effect.reason).inc();
-        return;
-      case 'lost':
-        lost.inc(effect.seqnos.length);
-        settled.inc(effect.seqnos.length);
-        return;
-      case 'listener':
-        if (effect.change.rotated) rotations.labels(String(effect.change.listenerId)).inc();
-        if (effect.change.disconnect) {
-          disconnects
-            .labels(String(effect.change.listenerId), causeLabel(effect.change.disconnect))
-            .inc();
-        }
-        return;
-      case 'internal-error':
-        internalErrors.inc();
-        return;
-    }
-  };
+  const tokenRequests = new Counter({
+    name: 'probe_token_requests_total',
+    help: 'Access token requests to the token server, by result.',
+    labelNames: ['result'],
+    registers,
+  });
+  const histograms = createHistograms(registry, options.latencyBucketsSeconds);
+  registerGauges(registry, targets);
 
   return {
     registry,
-    subscribeTo(streams) {
-      const subscription = streams.effects$.subscribe(apply);
+    follow(identity, streams) {
+      const target: TargetSeries = { identity, gauges: undefined, shares: [], restarts: 0 };
+      const { observe, remove } = histograms(identity.id, identity.appId);
+      targets.set(identity.id, target);
+      const subscription = streams.effects$.subscribe(observe);
+      subscription.add(
+        streams.state$.subscribe((next) => {
+          target.state = next;
+        }),
+      );
       subscription.add(
         streams.gauges$.subscribe((gauges) => {
-          latest.gauges = gauges;
+          target.gauges = gauges;
         }),
       );
       subscription.add(
         streams.shares$.subscribe((shares) => {
-          latest.shares = shares;
+          target.shares = shares;
         }),
       );
+      subscription.add(() => {
+        if (targets.get(identity.id) === target) targets.delete(identity.id);
+        remove();
+      });
       return subscription;
     },
-    postRetried: () => postRetries.inc(),
     tokenRequest: (result) => tokenRequests.labels(result).inc(),
-    pipelineRestarted: () => internalErrors.inc(),
+    pipelineRestarted: (targetId) => {
+      const target = targets.get(targetId);
+      if (target) target.restarts += 1;
+    },
   };
+}
+
+/** What the sink keeps of one target: the latest values its series read at scrape. */
+interface TargetSeries extends LatestValues {
+  state?: TrackerState;
+  restarts: number;
+}
+
+/** One value per listener and key (a cause label, or '' for none), labelled for a counter. */
+function* listenerCounts(
+  state: TrackerState | undefined,
+  counts: (view: ListenerView) => ReadonlyMap<string, number>,
+): Iterable<readonly [Record<string, string>, number]> {
+  if (!state) return;
+  for (const [id, view] of state.listeners) {
+    for (const [cause, value] of counts(view)) {
+      const labels: Record<string, string> = { listener: String(id) };
+      if (cause !== '') labels.cause = cause;
+      yield [labels, value];
+    }
+  }
 }

@@ -7,6 +7,7 @@ import { createCollectorClient, wireTransport } from './collectorClient';
 import type { Config } from './config';
 import { describeHttpError } from './httpError';
 import { pathSegment } from './pathSegment';
+import { postDeadlineMs } from './postDeadline';
 
 export interface PosterOptions
   extends Pick<Config['posting'], 'collectorUrl' | 'retries' | 'timeoutMs' | 'retryMaxDelayMs'> {
@@ -40,8 +41,7 @@ export function createPoster(options: PosterOptions): PostFn {
 
   // axios's `timeout` fires when an attempt's connection stays silent; this deadline bounds
   // the whole post (every attempt and wait), so an answer that trickles cannot hold it open.
-  const deadlineMs =
-    (options.retries + 1) * options.timeoutMs + options.retries * options.retryMaxDelayMs + 1_000;
+  const deadlineMs = postDeadlineMs(options);
   const wallClock = options.wallClock ?? (() => new Date());
   const now = options.now ?? (() => performance.now());
   return (seqno) =>

@@ -15,6 +15,7 @@ import { createMetrics, type ProbeMetrics } from './metrics';
 import { createPoster } from './poster';
 import { redactor } from './redact';
 import { probeRoutes } from './routes';
+import { secretValues } from './secrets';
 import { startHttpServer } from './server';
 import { statusPage } from './statusPage';
 import { statusView } from './statusView';
@@ -38,26 +39,19 @@ export async function startProbe(config: Config, logger: Logger): Promise<Runnin
   const { dataset, posting, subscription, tracker, server, run } = config;
   const appId = randomBytes(4).toString('hex');
   // What a person or a scraper reads is masked like the logs: a server may echo a secret.
-  const redact = redactor([dataset.webhookToken, config.auth.clientSecret]);
+  const redact = redactor(secretValues(config));
   const now = () => monotonicScheduler.now();
   const startedAt = now();
   const authMode = config.auth.clientId ? 'bearer' : 'webhook';
-  const metrics = createMetrics({
-    appId,
-    dataset,
-    version: VERSION,
-    authMode,
-    listeners: subscription.listeners,
-    latencyObjectiveSeconds: tracker.latencyObjectiveMs / 1000,
-    latencyBucketsSeconds: server.latencyBucketsSeconds,
-  });
+  const metrics = createMetrics({ latencyBucketsSeconds: server.latencyBucketsSeconds });
+  // The one target of the environment's variables is labelled with its dataset id.
+  const targetId = dataset.id;
   const post = createPoster({
     ...posting,
     dataset,
     appId,
     tokens: authMode === 'bearer' ? bearerTokens(config, metrics, logger) : undefined,
     onRetry(retry, reason) {
-      metrics.postRetried();
       logger.debug('retrying post', { retry, reason });
     },
   });
@@ -80,7 +74,7 @@ export async function startProbe(config: Config, logger: Logger): Promise<Runnin
     defer(() => probe$(options, { post, connect }, monotonicScheduler)).pipe(
       retry({
         delay: (error: unknown) => {
-          metrics.pipelineRestarted();
+          metrics.pipelineRestarted(targetId);
           logger.error('pipeline failed, restarting in 1 s', { error: String(error) });
           return timer(1_000);
         },
@@ -89,7 +83,18 @@ export async function startProbe(config: Config, logger: Logger): Promise<Runnin
   );
   const streams = derivedStreams(step$);
   let latest: TrackerState | undefined;
-  const sinks = metrics.subscribeTo(streams);
+  const sinks = metrics.follow(
+    {
+      id: targetId,
+      appId,
+      dataset,
+      version: VERSION,
+      authMode,
+      listeners: subscription.listeners,
+      latencyObjectiveSeconds: tracker.latencyObjectiveMs / 1000,
+    },
+    streams,
+  );
   sinks.add(streams.effects$.subscribe((effect) => logEffect(logger, effect)));
   sinks.add(
     streams.state$.subscribe((state) => {

@@ -2,6 +2,8 @@ import type { IncomingMessage } from 'node:http';
 import { Registry } from 'prom-client';
 import { negotiate, prometheusText, TEXT_CONTENT_TYPE } from './exposition';
 import type { Reply, Route } from './server';
+import { type Asset, statusAssets } from './statusAssets';
+import { STATUS_PAGE_CSP } from './statusPage';
 
 export const text = (status: number, body: string): Reply => ({
   status,
@@ -21,10 +23,20 @@ export interface RouteSources {
 
 const OPENMETRICS_CONTENT_TYPE = Registry.OPENMETRICS_CONTENT_TYPE;
 
+/** A file whose path names its content: the browser may keep it for a year. */
+const assetRoute =
+  (asset: Asset): Route =>
+  () => ({
+    status: 200,
+    type: asset.type,
+    body: asset.body,
+    headers: { 'Cache-Control': 'public, max-age=31536000, immutable' },
+  });
+
 /**
  * The HTTP routes: metrics at `/metrics` and at `/` (where the existing scrape config looks) in
- * OpenMetrics when the scraper asks for it, else in the text format,
- * liveness, readiness, and the status page with its data.
+ * OpenMetrics when the scraper prefers it, else in the text format, liveness, readiness, and
+ * the status page with its data and its files (at exact paths, like every route).
  */
 export function probeRoutes(sources: RouteSources): Record<string, Route> {
   const { registry } = sources;
@@ -37,8 +49,14 @@ export function probeRoutes(sources: RouteSources): Record<string, Route> {
     '/metrics': metrics,
     '/healthz': () => text(200, 'ok\n'),
     '/readyz': () => readinessReply(sources.readinessProblems()),
-    '/status': () => ({ status: 200, type: 'text/html; charset=utf-8', body: sources.page }),
+    '/status': () => ({
+      status: 200,
+      type: 'text/html; charset=utf-8',
+      body: sources.page,
+      headers: { 'Content-Security-Policy': STATUS_PAGE_CSP },
+    }),
     '/status.json': () => ({ status: 200, type: 'application/json', body: sources.statusJson() }),
+    ...Object.fromEntries(Object.values(statusAssets()).map((a) => [a.path, assetRoute(a)])),
   };
 }
 

@@ -4,7 +4,9 @@ import type { AddressInfo } from 'node:net';
 export interface Reply {
   readonly status: number;
   readonly type: string;
-  readonly body: string;
+  readonly body: string | Buffer;
+  /** Headers beyond the defaults (`Cache-Control: no-store`, `nosniff`), which they override. */
+  readonly headers?: Readonly<Record<string, string>>;
 }
 
 /** A route answers a GET; it may be async (the metrics registry is). */
@@ -71,6 +73,7 @@ async function handle(
     'Content-Type': reply.type,
     'Cache-Control': 'no-store',
     'X-Content-Type-Options': 'nosniff',
+    ...reply.headers,
   });
   response.end(request.method === 'HEAD' ? undefined : reply.body);
 }

@@ -1,59 +1,14 @@
-import { type EventState, eventAt, trackedCount } from '../streams/eventStore';
+import { eventAt, type TrackedEvent, trackedCount } from '../streams/eventStore';
 import { connectedListeners } from '../streams/listenerView';
 import { postingOk } from '../streams/readiness';
 import { missingShares } from '../streams/shareWindows';
-import { inFlight, type Totals, type TrackerState } from '../streams/trackerState';
+import { inFlight, type TrackerState } from '../streams/trackerState';
+import { overdue } from './overdue';
+import { observedIntervalMs, silenceLimitMs, silent } from './receiptSilence';
+import { statusProblems } from './statusProblems';
+import type { StatusView } from './statusViewTypes';
 
-/** What the status page shows, computed from the tracker state on request. */
-export interface StatusView {
-  readonly appId: string;
-  readonly listeners: {
-    readonly configured: number;
-    readonly connected: number;
-    readonly each: ReadonlyArray<{
-      readonly id: number;
-      readonly status: string;
-      readonly reason: string | null;
-      readonly connects: number;
-      readonly disconnects: number;
-      readonly forSeconds: number;
-    }>;
-  };
-  readonly posting: {
-    readonly ok: boolean;
-    readonly lastOkSecondsAgo: number | null;
-    readonly inProgress: number;
-  };
-  readonly shares: ReadonlyArray<{ readonly window: string; readonly percent: number }>;
-  readonly latency: {
-    readonly latestMs: number | null;
-    readonly p50Ms: number | null;
-    readonly p99Ms: number | null;
-    readonly samples: number;
-  };
-  readonly totals: Totals;
-  readonly inFlight: number;
-  readonly tracked: number;
-  /** Newest first. */
-  readonly events: ReadonlyArray<{
-    readonly seqno: number;
-    readonly state: EventState;
-    readonly ageSeconds: number;
-    readonly latencyMs: number | null;
-    readonly receiptOrder: number | null;
-    readonly error: string | null;
-  }>;
-  /** Oldest first: one point per event in the chart window (latency null while not received). */
-  readonly chart: {
-    readonly spanSeconds: number;
-    readonly points: ReadonlyArray<{
-      readonly ageSeconds: number;
-      readonly latencyMs: number | null;
-      readonly state: EventState;
-    }>;
-  };
-  readonly lastForeignAppId: string | null;
-}
+export type { Problem, StatusView } from './statusViewTypes';
 
 export interface StatusOptions {
   readonly configuredListeners: number;
@@ -67,6 +22,9 @@ export interface StatusOptions {
 }
 
 const round = (x: number, digits = 1) => Math.round(x * 10 ** digits) / 10 ** digits;
+const seconds = (ms: number) => round(ms / 1000);
+const receivedAt = (event: TrackedEvent) =>
+  event.latencyMs === undefined ? undefined : (event.wireAt ?? event.sentAt) + event.latencyMs;
 
 /**
  * The status page's data. Walks only the newest events (the table and the chart window, at
@@ -76,21 +34,41 @@ export function statusView(state: TrackerState, now: number, options: StatusOpti
   const recent = options.recentEvents ?? 50;
   const chartMs = options.chartMs ?? 10 * 60_000;
   const maxPoints = options.maxChartPoints ?? 2_000;
+  const objectiveMs = state.options.latencyObjectiveMs;
 
   const events: Array<StatusView['events'][number]> = [];
   const points: Array<StatusView['chart']['points'][number]> = [];
   const latencies: number[] = [];
+  let overdueCount = 0;
+  let newestReceiptAt: number | undefined;
+  let newestReceivedAt: number | undefined;
+  let newestDueSentAt: number | undefined;
+  let oldestWalked: TrackedEvent | undefined;
   const oldest = Math.max(state.firstSeqno, state.nextSeqno - Math.max(recent, maxPoints));
   for (let seqno = state.nextSeqno - 1; seqno >= oldest; seqno--) {
     const event = eventAt(state, seqno);
     if (event === undefined) break;
+    oldestWalked = event;
     const age = now - event.sentAt;
+    const late = overdue(event);
+    if (late) overdueCount += 1;
+    if ((late || event.state === 'lost') && newestDueSentAt === undefined) {
+      newestDueSentAt = event.sentAt;
+    }
+    const at = receivedAt(event);
+    if (at !== undefined) {
+      // Receipts may come out of seqno order: the newest is the latest time, not the last seqno.
+      newestReceiptAt = Math.max(newestReceiptAt ?? at, at);
+      if (event.state === 'received') newestReceivedAt = Math.max(newestReceivedAt ?? at, at);
+    }
+    const latencyMs = event.latencyMs === undefined ? null : round(event.latencyMs);
     if (events.length < recent) {
       events.push({
         seqno,
         state: event.state,
-        ageSeconds: round(age / 1000),
-        latencyMs: event.latencyMs === undefined ? null : round(event.latencyMs),
+        overdue: late,
+        ageSeconds: seconds(age),
+        latencyMs,
         receiptOrder: event.receiptOrder ?? null,
         error: event.postError ?? null,
       });
@@ -98,8 +76,9 @@ export function statusView(state: TrackerState, now: number, options: StatusOpti
     if (age <= chartMs && points.length < maxPoints) {
       points.push({
         ageSeconds: round(age / 1000, 2),
-        latencyMs: event.latencyMs === undefined ? null : round(event.latencyMs),
+        latencyMs,
         state: event.state,
+        overdue: late,
       });
       if (event.latencyMs !== undefined) latencies.push(event.latencyMs);
     }
@@ -107,27 +86,47 @@ export function statusView(state: TrackerState, now: number, options: StatusOpti
   points.reverse();
   latencies.sort((a, b) => a - b);
 
+  const intervalMs = observedIntervalMs(oldestWalked, eventAt(state, state.nextSeqno - 1));
+  const limitMs = silenceLimitMs(intervalMs, objectiveMs);
+  const quietSince = newestReceiptAt ?? oldestWalked?.sentAt;
+  const quietMs = quietSince === undefined ? null : now - quietSince;
+  const posting = postingOk(state, now, options.postingWindowMs, options.startedAt ?? 0);
+  const latestAgeMs = newestReceivedAt === undefined ? undefined : now - newestReceivedAt;
   const lastOk = state.lastPostOkAt;
-  return {
+  const view: Omit<StatusView, 'problems'> = {
     appId: state.options.appId,
     listeners: {
       configured: options.configuredListeners,
       connected: connectedListeners(state.listeners),
       each: [...state.listeners.entries()]
         .sort(([a], [b]) => a - b)
-        .map(([id, view]) => ({
+        .map(([id, listener]) => ({
           id,
-          status: view.status,
-          reason: view.status === 'connected' ? null : (view.disconnect?.detail ?? null),
-          connects: view.connects,
-          disconnects: view.disconnects,
-          forSeconds: round((now - view.since) / 1000),
+          status: listener.status,
+          reason: listener.status === 'connected' ? null : (listener.disconnect?.detail ?? null),
+          connects: listener.connects,
+          disconnects: listener.disconnects,
+          forSeconds: seconds(now - listener.since),
         })),
     },
     posting: {
-      ok: postingOk(state, now, options.postingWindowMs, options.startedAt ?? 0),
-      lastOkSecondsAgo: lastOk === undefined ? null : round((now - lastOk) / 1000),
-      inProgress: state.postsInProgress,
+      ok: posting,
+      lastOkSecondsAgo: lastOk === undefined ? null : seconds(now - lastOk),
+      inProgress: state.postsRunning,
+      lastError: events.find((event) => event.error !== null)?.error ?? null,
+    },
+    delivery: {
+      lastReceiptSecondsAgo: newestReceiptAt === undefined ? null : seconds(now - newestReceiptAt),
+      quietSeconds: quietMs === null ? null : seconds(quietMs),
+      quietAtLeast: newestReceiptAt === undefined && state.receiptCount > 0,
+      expectedEverySeconds: intervalMs === null ? null : round(intervalMs / 1000, 2),
+      silenceLimitSeconds: seconds(limitMs),
+      silent:
+        quietMs !== null &&
+        silent({ postingOk: posting, quietMs, limitMs, newestReceiptAt, newestDueSentAt }),
+      objectiveSeconds: seconds(objectiveMs),
+      lostAfterSeconds: seconds(state.options.lostTimeoutMs),
+      overdue: overdueCount,
     },
     shares: missingShares(state.windows).map((share) => ({
       window: share.label,
@@ -135,6 +134,11 @@ export function statusView(state: TrackerState, now: number, options: StatusOpti
     })),
     latency: {
       latestMs: state.latestLatencyMs === undefined ? null : round(state.latestLatencyMs),
+      latestAgeSeconds: latestAgeMs === undefined ? null : seconds(latestAgeMs),
+      // A latest value whose receipt is no longer among the events walked is older still.
+      stale:
+        state.latestLatencyMs !== undefined &&
+        !(latestAgeMs !== undefined && latestAgeMs <= limitMs),
       p50Ms: quantile(latencies, 0.5),
       p99Ms: quantile(latencies, 0.99),
       samples: latencies.length,
@@ -150,6 +154,7 @@ export function statusView(state: TrackerState, now: number, options: StatusOpti
     },
     lastForeignAppId: state.lastForeignAppId ?? null,
   };
+  return { ...view, problems: statusProblems(view) };
 }
 
 /** Nearest-rank quantile of sorted values; null when there are none. */

@@ -77,12 +77,15 @@ export function createConnect(options: SubscriptionOptions): ConnectFn {
             concat(
               of<SocketEvent>({ kind: 'open' }),
               getResponses(NEVER).pipe(
-                // ws hands text frames over as strings, binary ones as Buffers.
+                // ws hands text frames over as strings, binary ones as Buffers (only the size kept).
                 map(
-                  (data): SocketEvent =>
-                    typeof data === 'string'
-                      ? { kind: 'message', data }
-                      : { kind: 'binary', bytes: (data as unknown as Buffer).length },
+                  (data): SocketEvent => ({
+                    kind: 'message',
+                    data:
+                      typeof data === 'string'
+                        ? data
+                        : { binaryBytes: (data as unknown as Buffer).length },
+                  }),
                 ),
               ),
             ),

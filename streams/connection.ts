@@ -22,3 +22,13 @@ export function disconnectOf(error: unknown): Disconnect {
 }
 
 export const COMPLETED: Disconnect = { cause: 'completed', detail: 'connection completed' };
+
+/** How a listener's current connection ended: which one, and why. */
+export class ConnectionClosed extends Error {
+  constructor(
+    readonly connectionId: number,
+    readonly disconnect: Disconnect,
+  ) {
+    super(disconnect.detail);
+  }
+}

@@ -9,7 +9,7 @@ import { inFlight, type TrackerState } from './trackerState';
 /** The point-in-time numbers a sink shows, read after every step. */
 export interface Gauges {
   readonly inFlight: number;
-  readonly postsInProgress: number;
+  readonly postsRunning: number;
   readonly tracked: number;
   readonly listenersConnected: number;
   /** Latency of the latest received event; undefined before the first. */
@@ -61,7 +61,7 @@ export function derivedStreams(step$: Observable<TrackerStep>): ProbeStreams {
 function gaugesOf(state: TrackerState): Gauges {
   return {
     inFlight: inFlight(state),
-    postsInProgress: state.postsInProgress,
+    postsRunning: state.postsRunning,
     tracked: trackedCount(state),
     listenersConnected: connectedListeners(state.listeners),
     latestLatencyMs: state.latestLatencyMs,
@@ -82,7 +82,7 @@ function gaugeValues(state: TrackerState): readonly number[] {
   scratch.length = 0;
   scratch.push(
     inFlight(state),
-    state.postsInProgress,
+    state.postsRunning,
     trackedCount(state),
     connectedListeners(state.listeners),
     state.latestLatencyMs ?? -1,

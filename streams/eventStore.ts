@@ -11,6 +11,8 @@ export interface TrackedEvent {
   wireAt?: number;
   state: EventState;
   latencyMs?: number;
+  /** Settled bad because its latency objective passed before a receipt (see `objective.ts`). */
+  overdue?: true;
   /** Position among this probe's first receipts (1, 2, …): shows reordering. */
   receiptOrder?: number;
   /** Connections that delivered this event and their copies (see `duplicates.ts`). */

@@ -10,9 +10,9 @@ import {
   throwError,
   timer,
 } from 'rxjs';
-import { catchError, retry, take, tap } from 'rxjs/operators';
+import { catchError, filter, retry, take, tap } from 'rxjs/operators';
 import { type BackoffOptions, backoffDelay } from './backoff';
-import { type ConnectFn, disconnectOf } from './connection';
+import { type ConnectFn, ConnectionClosed, disconnectOf } from './connection';
 import type { ListenerChange, Receipt } from './messages';
 import { listenerChange, rotating$ } from './rotation';
 
@@ -23,7 +23,9 @@ export interface ListenerOptions {
   readonly random?: () => number;
   /**
    * Emits when the endpoint is known to be back (another listener connected): a wait for the
-   * next attempt ends at once, so every listener returns with the first.
+   * next attempt ends at once, so every listener returns with the first — once per run of
+   * failures, so a gateway that accepts one connection and kicks the rest cannot have every
+   * listener's connect wake all the others (their backoff would never grow).
    */
   readonly endpointBack$?: Observable<unknown>;
 }
@@ -50,37 +52,44 @@ export function listener$(
   }: ListenerOptions,
   scheduler: SchedulerLike = asyncScheduler,
 ): Observable<ListenerEvent> {
+  // The run of failures since a connection last proved itself: the backoff's attempt number,
+  // and whether this run has been woken early once already.
   let failures = 0;
+  let woken = false;
+  const proven = () => {
+    failures = 0;
+    woken = false;
+  };
+  const wake$ = endpointBack$.pipe(
+    filter(() => !woken),
+    tap(() => {
+      woken = true;
+    }),
+  );
   return defer(() => {
-    const connection = rotating$(listenerId, connect, nextConnectionId, maxConnectionMs, scheduler);
     let connectedAt: number | undefined;
-    return connection.events$.pipe(
+    return rotating$(listenerId, connect, nextConnectionId, maxConnectionMs, scheduler).pipe(
       tap((event) => {
-        if (event.kind === 'receipt') failures = 0;
+        if (event.kind === 'receipt') proven();
         else if (event.status === 'connected') connectedAt ??= scheduler.now();
       }),
       catchError((error: unknown) => {
         const stayedUp =
           connectedAt !== undefined && scheduler.now() - connectedAt >= backoff.maxMs;
-        if (stayedUp) failures = 0;
+        if (stayedUp) proven();
         const retryInMs = backoffDelay(failures, backoff, random);
         failures += 1;
-        const disconnect = disconnectOf(error);
+        const { connectionId, disconnect } =
+          error instanceof ConnectionClosed ? error : new ConnectionClosed(0, disconnectOf(error));
         return concat(
-          of(
-            listenerChange(listenerId, connection.currentId(), 'disconnected', {
-              disconnect,
-              retryInMs,
-            }),
-          ),
+          of(listenerChange(listenerId, connectionId, 'disconnected', { disconnect, retryInMs })),
           throwError(() => new RetryAfter(retryInMs)),
         );
       }),
     );
   }).pipe(
     retry({
-      delay: (error: RetryAfter) =>
-        race(timer(error.delayMs, scheduler), endpointBack$).pipe(take(1)),
+      delay: (error: RetryAfter) => race(timer(error.delayMs, scheduler), wake$).pipe(take(1)),
     }),
   );
 }

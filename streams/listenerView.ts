@@ -1,3 +1,4 @@
+import { causeLabel } from './causeLabel';
 import type { Disconnect, Effect, ListenerChange, ListenerStatus } from './messages';
 
 /** What the probe knows of one listener, for the status page and the connected gauge. */
@@ -8,6 +9,10 @@ export interface ListenerView {
   disconnect?: Disconnect;
   connects: number;
   disconnects: number;
+  /** Disconnects by cause label (a closed set: see `causeLabel.ts`). */
+  readonly disconnectsByCause: Map<string, number>;
+  /** Connections replaced make-before-break. */
+  rotations: number;
   /** Clock time of the last status change. */
   since: number;
 }
@@ -24,10 +29,17 @@ export function updateListener(
     connectionId: change.connectionId,
     connects: 0,
     disconnects: 0,
+    disconnectsByCause: new Map(),
+    rotations: 0,
     since: now,
   };
   if (change.status === 'connected') view.connects += 1;
+  if (change.rotated) view.rotations += 1;
   if (change.status === 'disconnected') view.disconnects += 1;
+  if (change.disconnect) {
+    const label = causeLabel(change.disconnect);
+    view.disconnectsByCause.set(label, (view.disconnectsByCause.get(label) ?? 0) + 1);
+  }
   view.status = change.status;
   view.connectionId = change.connectionId;
   view.disconnect = change.disconnect;

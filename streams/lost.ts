@@ -1,11 +1,10 @@
 import { eventAt, type TrackedEvent } from './eventStore';
 import type { Effect } from './messages';
-import { settleLost } from './objective';
 import { setEventState, type TrackerState } from './trackerState';
 
 /**
  * An event is lost when its post succeeded and it was not received within the lost timeout of
- * its send time. Checked at every clean tick; the cursor passes each event once. (An event
+ * its send time (it settled bad for the SLI long before: see `objective.ts`). Checked at every clean tick; the cursor passes each event once. (An event
  * whose post is answered only after its deadline is lost at the answer: see `postAnswers.ts`.)
  */
 export function markLost(state: TrackerState, now: number, effects: Effect[]): void {
@@ -21,8 +20,6 @@ export function markLost(state: TrackerState, now: number, effects: Effect[]): v
     state.lostCursor += 1;
   }
   if (lost.length > 0) {
-    state.totals.lost += lost.length;
-    settleLost(state, lost.length);
     effects.push({ kind: 'lost', seqnos: lost });
   }
 }

@@ -14,9 +14,12 @@ export interface PostCommand {
 export interface PostStarted {
   readonly kind: 'post-started';
   readonly seqno: number;
+  /** When the post started: the event's send time until its request is on the wire. */
   readonly sentAt: number;
   /** How late the post left against its due time: the probe's own lag, not the pipeline's. */
   readonly lagMs: number;
+  /** Posts running once this one started, as the poster counts them. */
+  readonly running: number;
 }
 
 /**
@@ -34,6 +37,8 @@ export interface PostSucceeded {
   readonly seqno: number;
   readonly durationMs: number;
   readonly retries: number;
+  /** Posts still running once this one ended. */
+  readonly running: number;
 }
 
 export interface PostFailed {
@@ -42,6 +47,8 @@ export interface PostFailed {
   readonly durationMs: number;
   readonly retries: number;
   readonly error: string;
+  /** Posts still running once this one ended. */
+  readonly running: number;
 }
 
 export type PostOutcome = PostStarted | PostSent | PostSucceeded | PostFailed;
@@ -51,11 +58,13 @@ export type PostProgress =
   | { readonly kind: 'on-the-wire'; readonly at: number }
   | { readonly kind: 'answered'; readonly retries: number };
 
+/** A frame as it came off the socket: text, or binary (only its size kept). */
+export type Frame = string | { readonly binaryBytes: number };
+
 /** What a subscription connection reports: opened, then frames. */
 export type SocketEvent =
   | { readonly kind: 'open' }
-  | { readonly kind: 'message'; readonly data: string }
-  | { readonly kind: 'binary'; readonly bytes: number };
+  | { readonly kind: 'message'; readonly data: Frame };
 
 /**
  * Why a connection ended, from a closed set, decided where the socket closes. The label of the
@@ -97,9 +106,8 @@ export interface Receipt {
   readonly kind: 'receipt';
   readonly listenerId: number;
   readonly connectionId: number;
-  readonly data: string;
-  /** A binary frame: never one of our events. */
-  readonly binary?: true;
+  /** Untrusted: what it is, `parse.ts` alone decides. */
+  readonly data: Frame;
   readonly receivedAt: number;
 }
 
@@ -134,7 +142,12 @@ export type TrackerInput = PostOutcome | Receipt | ListenerChange | Tick | Clean
 /** What a subscription frame turned out to be. */
 export type ParsedFrame =
   | { readonly kind: 'event'; readonly appId: string; readonly seqno: number }
-  | { readonly kind: 'malformed'; readonly reason: MalformedReason };
+  | {
+      readonly kind: 'malformed';
+      readonly reason: MalformedReason;
+      /** The frame's start, for a log line: text from the wire, cut to `WIRE_TEXT_CHARS`. */
+      readonly sample: string;
+    };
 
 /** Why a frame is not a probe event: the label values of the malformed counter. */
 export const MALFORMED_REASONS = [
@@ -158,7 +171,6 @@ export type Effect =
       readonly retries: number;
     }
   | { readonly kind: 'post-started'; readonly seqno: number; readonly lagMs: number }
-  | { readonly kind: 'posted'; readonly seqno: number }
   | {
       readonly kind: 'post-error';
       readonly seqno: number;
@@ -185,6 +197,7 @@ export type Effect =
       readonly listenerId: number;
     }
   | LostEvents
+  | OverdueEvents
   | { readonly kind: 'purged'; readonly count: number }
   | { readonly kind: 'listener'; readonly change: ListenerChange }
   | { readonly kind: 'internal-error'; readonly error: string };
@@ -192,6 +205,12 @@ export type Effect =
 /** Events whose lost deadline passed without a receipt. */
 export interface LostEvents {
   readonly kind: 'lost';
+  readonly seqnos: readonly number[];
+}
+
+/** Events whose latency objective passed without a receipt: settled bad for the SLI. */
+export interface OverdueEvents {
+  readonly kind: 'overdue';
   readonly seqnos: readonly number[];
 }
 

@@ -1,25 +1,21 @@
 import { appendEvent, eventAt } from './eventStore';
 import type { Effect, PostFailed, PostSent, PostStarted, PostSucceeded } from './messages';
-import { settleLost } from './objective';
-import { recordSend, reweigh } from './shareWindows';
-import { internalError, setEventState, type TrackerState } from './trackerState';
+import { settleAnsweredLate } from './objective';
+import { recordSend } from './shareWindows';
+import { internalError, setEventState, stateChanged, type TrackerState } from './trackerState';
 
-/** A post left: the event is remembered from now, in state `posting`. */
-export function startPost(
-  state: TrackerState,
-  { seqno, lagMs }: PostStarted,
-  now: number,
-  effects: Effect[],
-): void {
+/** A post left: the event is remembered from its start, in state `posting`. */
+export function startPost(state: TrackerState, input: PostStarted, effects: Effect[]): void {
+  const { seqno, sentAt, lagMs, running } = input;
+  state.postsRunning = running;
   // The schedule numbers posts 1, 2, 3, … and each post starts in order; anything else is a bug.
   if (seqno !== state.nextSeqno) {
     internalError(state, `post-started for seqno ${seqno}, expected ${state.nextSeqno}`, effects);
     return;
   }
-  appendEvent(state, { seqno, sentAt: now, state: 'posting' });
-  recordSend(state.windows, now);
+  appendEvent(state, { seqno, sentAt, state: 'posting' });
+  recordSend(state.windows, sentAt);
   effects.push({ kind: 'post-started', seqno, lagMs });
-  state.postsInProgress += 1;
 }
 
 /**
@@ -32,9 +28,12 @@ export function onTheWire(state: TrackerState, { seqno, at }: PostSent): void {
 }
 
 /**
- * A post was answered. A failed post is a post error, never lost or missing. A receipt may
- * have come first (the collector took it, whatever the answer says), and an answer may come
- * after the lost deadline passed the event, or after it was purged: then it is lost at once.
+ * A post was answered. A failure is a post error — every failed answer, also one whose event
+ * arrived (before or after the answer): the collector said it failed, and that is worth
+ * seeing; the event then counts posted and received as well (see `books.ts`), never lost or
+ * missing. A success proves the post, unless a receipt did first. An answer after the lost
+ * deadline passed the event (or after it was purged) makes it lost at once, and one after its
+ * objective passed settles it bad at once.
  */
 export function answerPost(
   state: TrackerState,
@@ -44,30 +43,25 @@ export function answerPost(
 ): void {
   const { seqno, durationMs, retries } = answer;
   const ok = answer.kind === 'post-succeeded';
+  state.postsRunning = answer.running;
+  state.totals.retries += retries;
   effects.push({ kind: 'post-done', seqno, ok, durationMs, retries });
   if (ok) state.lastPostOkAt = now;
   const event = eventAt(state, seqno);
-  // Settled already (a receipt came first), or not a post we wait for.
-  if (event ? event.state !== 'posting' : !state.purgedWhilePosting.delete(seqno)) return;
-  state.postsInProgress -= 1;
+  const purged = event === undefined && state.purgedWhilePosting.delete(seqno);
+  if (event === undefined && !purged) return; // not a post this fold waits for
   if (answer.kind === 'post-failed') {
     state.totals.postErrors += 1;
     effects.push({ kind: 'post-error', seqno, retries, error: answer.error });
-    if (event) {
-      event.postError = answer.error;
-      setEventState(state, event, 'failed');
-    }
+    if (event === undefined) return;
+    event.postError = answer.error;
+    if (event.state === 'posting') setEventState(state, event, 'failed');
     return;
   }
-  state.totals.posted += 1;
-  effects.push({ kind: 'posted', seqno });
-  if (seqno < state.lostCursor) {
-    if (event) setEventState(state, event, 'lost');
-    else reweigh(state.windows, seqno, 'posting', 'lost'); // purged, but maybe still windowed
-    state.totals.lost += 1;
-    settleLost(state, 1);
-    effects.push({ kind: 'lost', seqnos: [seqno] });
-  } else if (event) {
-    setEventState(state, event, 'posted');
-  }
+  if (event !== undefined && event.state !== 'posting') return; // arrived first
+  const lost = seqno < state.lostCursor;
+  settleAnsweredLate(state, seqno, event);
+  if (event) setEventState(state, event, lost ? 'lost' : 'posted');
+  else stateChanged(state, seqno, 'posting', 'lost'); // forgotten while its post ran
+  if (lost) effects.push({ kind: 'lost', seqnos: [seqno] });
 }

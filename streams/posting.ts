@@ -4,7 +4,6 @@ import {
   concat,
   defer,
   EMPTY,
-  finalize,
   map,
   mergeMap,
   type Observable,
@@ -36,29 +35,32 @@ export function postEvents(
 ): (command$: Observable<PostCommand>) => Observable<PostOutcome> {
   return (command$) =>
     defer(() => {
-      let inFlight = 0;
+      // The one count of posts running: each outcome carries it to the tracker.
+      let running = 0;
       return command$.pipe(
         mergeMap(({ seqno, dueAt }): Observable<PostOutcome> => {
           const sentAt = scheduler.now();
+          const full = running >= maxInFlight;
+          if (!full) running += 1;
           const started: PostOutcome = {
             kind: 'post-started',
             seqno,
             sentAt,
             lagMs: sentAt - dueAt,
+            running,
           };
           const elapsed = () => scheduler.now() - sentAt;
-          if (inFlight >= maxInFlight) {
-            const error = TOO_MANY_POSTS;
+          if (full) {
             const failed: PostOutcome = {
               kind: 'post-failed',
               seqno,
               durationMs: 0,
               retries: 0,
-              error,
+              error: TOO_MANY_POSTS,
+              running,
             };
             return of(started, failed);
           }
-          inFlight += 1;
           const outcome$ = defer(() => post(seqno)).pipe(
             takeWhile((progress) => progress.kind !== 'answered', true),
             map(
@@ -70,6 +72,7 @@ export function postEvents(
                       seqno,
                       durationMs: elapsed(),
                       retries: progress.retries,
+                      running: --running,
                     },
             ),
             // An answer must end the post; a stream that ends without one is a failed post.
@@ -81,11 +84,9 @@ export function postEvents(
                 durationMs: elapsed(),
                 retries: retriesOf(error),
                 error: describe(error),
+                running: --running,
               }),
             ),
-            finalize(() => {
-              inFlight -= 1;
-            }),
           );
           return concat(of(started), outcome$);
         }),

@@ -17,6 +17,7 @@ export function purge(state: TrackerState, now: number, effects: Effect[]): void
     count += 1;
   }
   if (state.lostCursor < state.firstSeqno) state.lostCursor = state.firstSeqno;
+  if (state.objectiveCursor < state.firstSeqno) state.objectiveCursor = state.firstSeqno;
   if (count > 0) {
     state.totals.purged += count;
     effects.push({ kind: 'purged', count });

@@ -9,21 +9,14 @@ import { setEventState, type TrackerState } from './trackerState';
 /**
  * A frame arrived on a listener. It is malformed, another probe's event, an own event no
  * longer (or never) tracked, a copy (see `duplicates.ts`), or the first receipt of an own
- * event: received, or late when it was already counted lost. A receipt proves the post.
+ * event: received, or late when it was already counted lost.
  */
 export function receive(state: TrackerState, receipt: Receipt, effects: Effect[]): void {
   const { listenerId } = receipt;
-  const frame: ParsedFrame = receipt.binary
-    ? { kind: 'malformed', reason: 'binary' }
-    : parseFrame(receipt.data);
+  const frame: ParsedFrame = parseFrame(receipt.data);
   if (frame.kind === 'malformed') {
-    state.totals.malformed += 1;
-    effects.push({
-      kind: 'malformed',
-      reason: frame.reason,
-      sample: receipt.data.slice(0, WIRE_TEXT_CHARS),
-      listenerId,
-    });
+    state.totals.malformed[frame.reason] += 1;
+    effects.push({ kind: 'malformed', reason: frame.reason, sample: frame.sample, listenerId });
     return;
   }
   if (frame.appId !== state.options.appId) {
@@ -55,21 +48,14 @@ export function receive(state: TrackerState, receipt: Receipt, effects: Effect[]
   if (outOfOrder) state.totals.outOfOrder += 1;
   else state.highestReceivedSeqno = event.seqno;
   if (event.state === 'lost') {
-    state.totals.late += 1;
     setEventState(state, event, 'late');
     effects.push({ kind: 'late', seqno: event.seqno, latencyMs, listenerId, outOfOrder });
     return;
   }
-  if (event.state === 'posting' || event.state === 'failed') {
-    // A receipt proves the collector took the post, whatever the HTTP answer said or will say.
-    if (event.state === 'posting') state.postsInProgress -= 1;
-    state.totals.posted += 1;
-    effects.push({ kind: 'posted', seqno: event.seqno });
-  }
-  state.totals.received += 1;
+  // From `posting` or `failed` too: a receipt proves the post (see `books.ts`).
   state.latestLatencyMs = latencyMs;
   setEventState(state, event, 'received');
-  const withinObjective = settleReceived(state, latencyMs);
+  const withinObjective = settleReceived(state, event, latencyMs);
   effects.push({
     kind: 'received',
     seqno: event.seqno,

@@ -1,5 +1,11 @@
 import { concat, Observable, type SchedulerLike, type Subscription, throwError } from 'rxjs';
-import { COMPLETED, type ConnectFn, ConnectionEnded } from './connection';
+import {
+  COMPLETED,
+  type ConnectFn,
+  ConnectionClosed,
+  ConnectionEnded,
+  disconnectOf,
+} from './connection';
 import type { ListenerChange, Receipt } from './messages';
 
 type ListenerEvent = Receipt | ListenerChange;
@@ -17,8 +23,12 @@ export const listenerChange = (
  * `maxConnectionMs`, a successor is opened beside it, and only when the successor is open is
  * the old one closed. Both deliver meanwhile (the tracker ignores the second copy), so no event
  * is missed at a rotation. A successor that fails leaves the old connection in place and is
- * tried again after a tenth of `maxConnectionMs`. The stream errors when the current
- * connection ends.
+ * tried again after a tenth of `maxConnectionMs`. The stream errors with `ConnectionClosed`
+ * (which connection, and why) when the current connection ends.
+ *
+ * Written as one stateful subscriber rather than composed operators: a successor composed
+ * inside its predecessor's `switchMap` would nest one level deeper at every rotation, for as
+ * long as the process runs.
  */
 export function rotating$(
   listenerId: number,
@@ -26,9 +36,8 @@ export function rotating$(
   nextConnectionId: () => number,
   maxConnectionMs: number,
   scheduler: SchedulerLike,
-): { events$: Observable<ListenerEvent>; currentId: () => number } {
-  let currentId = 0;
-  const events$ = new Observable<ListenerEvent>((subscriber) => {
+): Observable<ListenerEvent> {
+  return new Observable<ListenerEvent>((subscriber) => {
     interface Connection {
       readonly id: number;
       subscription?: Subscription;
@@ -50,7 +59,6 @@ export function rotating$(
       const connection: Connection = { id: nextConnectionId() };
       if (current === undefined) {
         current = connection;
-        currentId = connection.id;
         subscriber.next(listenerChange(listenerId, connection.id, 'connecting'));
       } else {
         successor = connection;
@@ -65,7 +73,6 @@ export function rotating$(
             if (connection === successor) {
               const old = current;
               current = connection;
-              currentId = connection.id;
               successor = undefined;
               close(old);
               rotated = true;
@@ -78,15 +85,14 @@ export function rotating$(
             kind: 'receipt',
             listenerId,
             connectionId: connection.id,
-            data: event.kind === 'message' ? event.data : '',
-            binary: event.kind === 'binary' || undefined,
+            data: event.data,
             receivedAt: scheduler.now(),
           });
         },
         error(error: unknown) {
           close(connection);
           if (connection === current) {
-            subscriber.error(error);
+            subscriber.error(new ConnectionClosed(connection.id, disconnectOf(error)));
           } else if (connection === successor && current !== undefined) {
             successor = undefined;
             scheduleRotation(current, maxConnectionMs / 10);
@@ -100,5 +106,4 @@ export function rotating$(
       close(current);
     };
   });
-  return { events$, currentId: () => currentId };
 }

@@ -3,6 +3,7 @@ import { scan } from 'rxjs/operators';
 import { updateListener } from './listenerView';
 import { markLost } from './lost';
 import type { Effect, TrackerInput } from './messages';
+import { settleOverdue } from './objective';
 import { answerPost, onTheWire, startPost } from './postAnswers';
 import { purge } from './purge';
 import { receive } from './receipts';
@@ -30,7 +31,7 @@ export function step(state: TrackerState, input: TrackerInput, now: number): rea
   const effects: Effect[] = [];
   switch (input.kind) {
     case 'post-started':
-      startPost(state, input, now, effects);
+      startPost(state, input, effects);
       break;
     case 'post-sent':
       onTheWire(state, input);
@@ -46,12 +47,14 @@ export function step(state: TrackerState, input: TrackerInput, now: number): rea
       updateListener(state.listeners, input, now, effects);
       break;
     case 'clean':
+      settleOverdue(state, now, effects);
       markLost(state, now, effects);
       purge(state, now, effects);
       break;
     case 'tick':
       break;
   }
+  settleOverdue(state, now, effects);
   moveWindows(state.windows, now - state.options.missingGraceMs);
   return effects.length === 0 ? NO_EFFECTS : effects;
 }

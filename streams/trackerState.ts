@@ -1,3 +1,4 @@
+import { keepBooks } from './books';
 import {
   createEventStore,
   type EventState,
@@ -5,7 +6,7 @@ import {
   type TrackedEvent,
 } from './eventStore';
 import type { ListenerView } from './listenerView';
-import type { Effect } from './messages';
+import { type Effect, MALFORMED_REASONS, type MalformedReason } from './messages';
 import {
   createWindows,
   reweigh,
@@ -36,10 +37,13 @@ export interface Totals {
   duplicates: number;
   wrongAppId: number;
   unknownSeqno: number;
-  malformed: number;
+  /** Frames that are not probe events, by reason. */
+  readonly malformed: Record<MalformedReason, number>;
   outOfOrder: number;
   purged: number;
   internalErrors: number;
+  /** Post attempts that were retries. */
+  retries: number;
   /** SLI: events received within the latency objective. */
   withinObjective: number;
   /** SLI: events settled, good or bad (received, or lost). */
@@ -55,9 +59,14 @@ export interface TrackerState extends EventStore {
   readonly options: TrackerOptions;
   /** Events with seqno below this have been checked for the lost timeout. */
   lostCursor: number;
+  /** Events with seqno below this have been checked for the latency objective. */
+  objectiveCursor: number;
+  /** Events in state `posted`: neither received nor lost (see `books.ts`). */
+  eventsInFlight: number;
   windows: ShareWindows;
   totals: Totals;
-  postsInProgress: number;
+  /** Posts running now, as the poster counted them with its latest outcome. */
+  postsRunning: number;
   latestLatencyMs?: number;
   receiptCount: number;
   highestReceivedSeqno: number;
@@ -77,6 +86,8 @@ export function createTrackerState(options: TrackerOptions): TrackerState {
     ...createEventStore(),
     options,
     lostCursor: 1,
+    objectiveCursor: 1,
+    eventsInFlight: 0,
     windows: createWindows(options.shareWindows ?? SHARE_WINDOWS, 1),
     totals: {
       posted: 0,
@@ -87,14 +98,18 @@ export function createTrackerState(options: TrackerOptions): TrackerState {
       duplicates: 0,
       wrongAppId: 0,
       unknownSeqno: 0,
-      malformed: 0,
+      malformed: Object.fromEntries(MALFORMED_REASONS.map((reason) => [reason, 0])) as Record<
+        MalformedReason,
+        number
+      >,
       outOfOrder: 0,
       purged: 0,
       internalErrors: 0,
+      retries: 0,
       withinObjective: 0,
       settled: 0,
     },
-    postsInProgress: 0,
+    postsRunning: 0,
     receiptCount: 0,
     highestReceivedSeqno: 0,
     listeners: new Map(),
@@ -105,15 +120,25 @@ export function createTrackerState(options: TrackerOptions): TrackerState {
 
 /** Events posted and neither received nor lost yet: posted = received + lost + in flight. */
 export function inFlight(state: TrackerState): number {
-  const { posted, received, lost } = state.totals;
-  return posted - received - lost;
+  return state.eventsInFlight;
 }
 
-/** Every change of an event's state goes through here, so the share windows stay right. */
+/** Every change of an event's state goes through here, so the windows and books stay right. */
 export function setEventState(state: TrackerState, event: TrackedEvent, next: EventState): void {
   const before = event.state;
   event.state = next;
-  reweigh(state.windows, event.seqno, before, next);
+  stateChanged(state, event.seqno, before, next);
+}
+
+/** An event's state changed (maybe one already forgotten): the windows and the books follow. */
+export function stateChanged(
+  state: TrackerState,
+  seqno: number,
+  before: EventState,
+  next: EventState,
+): void {
+  reweigh(state.windows, seqno, before, next);
+  keepBooks(state, before, next);
 }
 
 /** A rule met an input that cannot happen without a bug: counted, told, and survived. */

@@ -85,16 +85,49 @@ export async function startStack(
 }
 
 /** Scrapes a Prometheus text exposition into `series{labels}` → value. */
+/**
+ * A scrape's samples by series, named without their `target` label: a one-target probe's
+ * series read as `probe_events_posted_total`. `scrapeTargets` keeps them apart.
+ */
 export async function scrape(port: number, path = '/metrics'): Promise<Map<string, number>> {
+  const values = new Map<string, number>();
+  for (const [, series] of await scrapeTargets(port, path)) {
+    for (const [key, value] of series) values.set(key, value);
+  }
+  return values;
+}
+
+/** A scrape's samples grouped by their `target` label ('' for series without one). */
+export async function scrapeTargets(
+  port: number,
+  path = '/metrics',
+): Promise<Map<string, Map<string, number>>> {
   const response = await fetch(`http://127.0.0.1:${port}${path}`);
   const text = await response.text();
-  const values = new Map<string, number>();
+  const targets = new Map<string, Map<string, number>>();
   for (const line of text.split('\n')) {
     if (line === '' || line.startsWith('#')) continue;
     const at = line.lastIndexOf(' ');
-    values.set(line.slice(0, at), Number(line.slice(at + 1)));
+    const [key, target] = withoutTarget(line.slice(0, at));
+    const series = targets.get(target) ?? new Map<string, number>();
+    series.set(key, Number(line.slice(at + 1)));
+    targets.set(target, series);
   }
-  return values;
+  return targets;
+}
+
+/** `name{target="x",a="b"}` → [`name{a="b"}`, 'x']: the pairs in their order, less the target. */
+function withoutTarget(key: string): [string, string] {
+  const brace = key.indexOf('{');
+  if (brace < 0) return [key, ''];
+  let target = '';
+  const pairs: string[] = [];
+  for (const [pair, name, value] of key.slice(brace).matchAll(/(\w+)="((?:[^"\\]|\\.)*)"/g)) {
+    if (name === 'target') target = value;
+    else pairs.push(pair);
+  }
+  const name = key.slice(0, brace);
+  return [pairs.length === 0 ? name : `${name}{${pairs.join(',')}}`, target];
 }
 
 export { freePort } from '../../local/listen';

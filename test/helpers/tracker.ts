@@ -31,17 +31,20 @@ export function windows(...lengthsMs: number[]) {
   return lengthsMs.map((lengthMs) => ({ label: `${lengthMs}ms`, lengthMs }));
 }
 
-export const started = (seqno: number): TrackerInput => ({
+/** A post started at `sentAt` (`run` stamps it with the clock time it is fed at, as the poster does). */
+export const started = (seqno: number, sentAt = 0): TrackerInput => ({
   kind: 'post-started',
   seqno,
-  sentAt: 0,
+  sentAt,
   lagMs: 0,
+  running: 1,
 });
 export const ok = (seqno: number): TrackerInput => ({
   kind: 'post-succeeded',
   seqno,
   durationMs: 1,
   retries: 0,
+  running: 0,
 });
 export const failed = (seqno: number): TrackerInput => ({
   kind: 'post-failed',
@@ -49,6 +52,7 @@ export const failed = (seqno: number): TrackerInput => ({
   durationMs: 1,
   retries: 3,
   error: 'HTTP 500',
+  running: 0,
 });
 export const frame = (seqno: number, appId = APP) =>
   JSON.stringify({ app_id: appId, seqno, time_sent: '2026-11-27T00:00:00.000Z' });
@@ -79,6 +83,8 @@ export function run(
   opts: TrackerOptions = options,
 ): TrackerState {
   const state = createTrackerState(opts);
-  for (const [now, input] of inputs) step(state, input, now);
+  for (const [now, input] of inputs) {
+    step(state, input.kind === 'post-started' ? { ...input, sentAt: now } : input, now);
+  }
   return state;
 }

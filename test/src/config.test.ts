@@ -355,6 +355,10 @@ describe('the command line', () => {
           assert.ok(lines[at].includes(`default: ${shown}`), lines[at]);
         }
         assert.ok(lines[at + 1].includes(setting.doc), lines[at + 1]);
+        const { min, max } = setting.limits;
+        if (setting.unit === 'seconds') {
+          assert.ok(lines[at + 1].includes(`(seconds, from ${min / 1000} to ${max / 1000})`));
+        }
       }
     }
     // Defaults that follow other variables are shown as they follow, and say from what.

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { loadConfig } from '../../src/config';
+import { type ConfigError, loadConfig } from '../../src/config';
 import { allSettings } from '../../src/settings';
 
 const README = readFileSync(join(__dirname, '..', '..', '..', 'README.md'), 'utf8');
@@ -50,5 +50,67 @@ test('every seconds variable becomes whole milliseconds in the configuration', (
     if (setting.unit !== 'seconds' || setting.default === undefined) continue;
     assert.equal(config[group][field], Math.round((setting.default as number) * 1000), setting.env);
     assert.match(field, /Ms$/, `${setting.env} → ${group}.${field} says its unit`);
+  }
+});
+
+test('one rule for case: every word-valued setting takes any case and surrounding spaces', () => {
+  const base = { PROBE_WEBHOOK_TOKEN: 't0k3n', PROBE_DATASET_ID: 'ds', WEBSOCKET_URL: 'wss://h/' };
+  const worded = allSettings().filter(({ setting }) => setting.choices !== undefined);
+  assert.deepEqual(worded.map(({ setting }) => setting.env).sort(), [
+    'LOCAL_SERVICES_ONLY',
+    'LOG_LEVEL',
+    'OKDATA_ENVIRONMENT',
+    'RUN_LOCAL',
+  ]);
+  const title = (word: string) => word.charAt(0).toUpperCase() + word.slice(1);
+  for (const { setting } of worded) {
+    for (const word of setting.choices ?? []) {
+      const expected = loadConfig({ ...base, [setting.env]: word });
+      for (const written of [word.toUpperCase(), title(word), ` ${word.toUpperCase()} `]) {
+        assert.deepEqual(
+          loadConfig({ ...base, [setting.env]: written }),
+          expected,
+          `${setting.env}=${written}`,
+        );
+      }
+    }
+    assert.throws(
+      () => loadConfig({ ...base, [setting.env]: 'Sometimes' }),
+      (error: ConfigError) =>
+        error.problems.length === 1 && error.problems[0].startsWith(`${setting.env}: `),
+    );
+  }
+});
+
+test("the README's table states each duration's, number's and length's range as declared", () => {
+  // The row whose first cell names the variable.
+  const rowOf = (env: string) =>
+    README.split('\n').find(
+      (line) => line.startsWith('| `') && line.split(' | ')[0].includes(`\`${env}\``),
+    ) ?? '';
+  const duration = (ms: number) => {
+    if (ms === 0) return '0';
+    if (ms % 86_400_000 === 0) return ms === 86_400_000 ? '1 day' : `${ms / 86_400_000} days`;
+    if (ms % 3_600_000 === 0) return `${ms / 3_600_000} h`;
+    return `${ms / 1000} s`;
+  };
+  for (const { setting } of allSettings()) {
+    const { min, max } = setting.limits;
+    const row = rowOf(setting.env);
+    if (setting.unit === 'seconds') {
+      assert.ok(
+        row.includes(`${duration(min)} – ${duration(max)}`),
+        `${setting.env}: ${duration(min)} – ${duration(max)} in ${row}`,
+      );
+    } else if (setting.format.startsWith('whole ') || setting.format.startsWith('buckets')) {
+      assert.ok(row.includes(`${min}–${max}`), `${setting.env}: ${min}–${max} in ${row}`);
+    } else if (!setting.choices) {
+      assert.ok(
+        row.includes(`≤ ${max} characters`) ||
+          row.includes(`≤ ${max} and`) ||
+          row.includes(`and ≤ ${max} characters`),
+        `${setting.env}: ≤ ${max} in ${row}`,
+      );
+    }
   }
 });

@@ -192,9 +192,51 @@ describe('subscription faults', () => {
         5_000,
         'reconnect',
       );
+      // Each idle close is the hub's, told apart as a going-away close and counted as one.
+      const view = stack.probe.state()?.listeners.get(0);
+      assert.equal(view?.disconnectsByCause.get('closed_going_away'), view?.disconnects);
+      assert.ok((view?.disconnects ?? 0) <= hub.stats.closedByHub);
+      const metrics = await scrape(stack.probe.port);
+      assert.equal(
+        metrics.get('probe_listener_reconnects_total{listener="0",cause="closed_going_away"}'),
+        view?.disconnects,
+      );
     } finally {
       await stack.stop();
       await hub.close();
+    }
+  });
+
+  test('a gateway that keeps one connection and kicks the rest cannot defeat the backoff', async () => {
+    const picky = new WebSocketServer({ port: 0, host: '127.0.0.1' });
+    await new Promise((resolve) => picky.once('listening', resolve));
+    let kept = false;
+    let attempts = 0;
+    picky.on('connection', (ws) => {
+      attempts += 1;
+      if (kept) ws.close(1013, 'try again later');
+      else kept = true;
+    });
+    const port = (picky.address() as { port: number }).port;
+    const stack = await startStack({
+      ...FAST,
+      WEBSOCKET_URL: `ws://127.0.0.1:${port}`,
+      WEBSOCKET_LISTENERS: '16',
+      LISTENER_STAGGER_SECONDS: '0.01',
+    });
+    try {
+      await sleep(1_000); // every listener's backoff at its cap (0.4 s) by now
+      const before = attempts;
+      await sleep(2_000);
+      const perSecond = (attempts - before) / 2;
+      // 15 kicked listeners, each waiting at least half the cap (0.2 s): at most 75 a second.
+      // A connect that woke every waiting listener made it several hundred.
+      assert.ok(perSecond <= 80, `${perSecond} connection attempts a second`);
+      assert.ok(perSecond >= 15, `${perSecond} connection attempts a second: still retrying`);
+    } finally {
+      await stack.stop();
+      for (const ws of picky.clients) ws.terminate();
+      await new Promise((resolve) => picky.close(resolve));
     }
   });
 

@@ -106,11 +106,12 @@ test('rotation opens the successor first and closes the old connection only once
           : `${x.status}#${x.connectionId}${x.rotated ? ' rotated' : ''}`,
       ),
     );
-    // On the listener's clock: the subscriptions of each connection and what the listener says.
-    const firstOpen = ' ^ 11ms !                    ';
-    const secondOpen = '10ms ^ 12ms !               ';
-    const fourthOpen = '23ms ^ 6ms !                ';
-    const said = '      (ab) 7ms c d e 9ms f    ';
+    // On the listener's clock, one column a millisecond: each connection's subscription, and
+    // what the listener says.
+    const firstOpen = ' ^-----------!';
+    const secondOpen = '----------^------------!';
+    const fourthOpen = '-----------------------^------!';
+    const said = '      (ab)-------cde---------f';
     expectObservable(events$, '^ 29ms !').toBe(said, {
       a: 'connecting#1',
       b: 'connected#1',
@@ -177,6 +178,30 @@ test('a listener waiting to reconnect tries at once when another reports the end
       c: 'connecting#2',
       d: 'disconnected#2+1000',
       e: 'connecting#3',
+    });
+  });
+});
+
+test('the endpoint being back wakes a listener once per run of failures, not at every connect', () => {
+  testScheduler().run(({ cold, hot, expectObservable }) => {
+    // Others connect at 10, 20, 30, … (a gateway that keeps one and kicks the rest).
+    const back$ = hot<void>('  ---------- x 9ms x 9ms x 9ms x 9ms x 9ms x');
+    const refused = () => cold<SocketEvent>('#');
+    let ids = 0;
+    const events$ = listener$(0, refused, () => ++ids, {
+      backoff: { initialMs: 100, maxMs: 400 },
+      random: () => 1,
+      endpointBack$: back$,
+    }).pipe(map(show));
+    // Woken at 10 (waits 100 otherwise); then its waits of 200 and 400 run out in full.
+    const said = '(ab) 6ms (cd) 196ms (ef)';
+    expectObservable(events$, '^ 300ms !').toBe(said, {
+      a: 'connecting#1',
+      b: 'disconnected#1+100',
+      c: 'connecting#2',
+      d: 'disconnected#2+200',
+      e: 'connecting#3',
+      f: 'disconnected#3+400',
     });
   });
 });

@@ -41,7 +41,7 @@ describe('lost and purge, in virtual time', () => {
     assert.equal(state.totals.posted, 2);
     assert.equal(state.totals.received, 1);
     assert.equal(state.totals.lost, 1);
-    assert.equal(state.postsInProgress, 0);
+    assert.equal(state.postsRunning, 0);
     assert.equal(inFlight(state), 0);
     assert.equal(state.purgedWhilePosting.size, 0);
   });

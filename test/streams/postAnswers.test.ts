@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
+import type { TrackerInput } from '../../streams/messages';
 import { inFlight } from '../../streams/trackerState';
 import { failed, frame, ok, receipt, run, started } from '../helpers/tracker';
 
@@ -30,27 +31,48 @@ describe('post outcomes', () => {
     assert.equal(inFlight(state), 0);
   });
 
-  test('a post that fails after its event arrived is not a post error', () => {
-    const state = run([
+  test('a failed post whose event arrived counts the same in either order', () => {
+    const books = (inputs: Array<[number, TrackerInput]>) => {
+      const { totals, eventsInFlight } = run(inputs);
+      return { ...totals, malformed: undefined, eventsInFlight };
+    };
+    const receiptFirst = books([
       [0, started(1)],
       [2, receipt(frame(1), 2)],
       [3, failed(1)],
     ]);
-    assert.equal(state.totals.postErrors, 0);
-    assert.equal(state.totals.posted, 1);
-    assert.equal(state.totals.received, 1);
-  });
-
-  test('an event that arrives after its post was reported failed still balances the books', () => {
-    const state = run([
+    const answerFirst = books([
       [0, started(1)],
       [2, failed(1)],
-      [5, receipt(frame(1), 5)],
+      [3, receipt(frame(1), 3)],
     ]);
-    assert.equal(state.totals.postErrors, 1);
-    assert.equal(state.totals.posted, 1);
-    assert.equal(state.totals.received, 1);
-    assert.equal(inFlight(state), 0);
+    // The collector said it failed (a post error); the event came through (posted, received).
+    assert.equal(receiptFirst.postErrors, 1);
+    assert.equal(receiptFirst.posted, 1);
+    assert.equal(receiptFirst.received, 1);
+    assert.equal(receiptFirst.eventsInFlight, 0);
+    assert.deepEqual(answerFirst, receiptFirst);
+  });
+
+  test('a successful answer and a receipt count the same in either order', () => {
+    const books = (inputs: Array<[number, TrackerInput]>) => {
+      const { totals, eventsInFlight } = run(inputs);
+      return { ...totals, malformed: undefined, eventsInFlight };
+    };
+    const receiptFirst = books([
+      [0, started(1)],
+      [2, receipt(frame(1), 2)],
+      [3, ok(1)],
+    ]);
+    const answerFirst = books([
+      [0, started(1)],
+      [2, ok(1)],
+      [3, receipt(frame(1), 3)],
+    ]);
+    assert.equal(receiptFirst.posted, 1);
+    assert.equal(receiptFirst.received, 1);
+    assert.equal(receiptFirst.postErrors, 0);
+    assert.deepEqual(answerFirst, receiptFirst);
   });
 
   test('out-of-sequence post-started is refused as an internal error', () => {

@@ -85,9 +85,13 @@ describe('the whole probe in virtual time', () => {
     }));
     // 701 posts (at 0 s … 700 s); 140 of those with seqno % 5 = 0 are dropped.
     assert.equal(state.totals.posted, 701);
-    assert.equal(state.totals.received + state.inFlight + state.totals.lost, 701);
+    // Received: those not dropped that arrived by 700.5 s (sent by 698.46 s: seqnos 1…699).
+    assert.equal(state.totals.received, 699 - Math.floor(699 / 5));
     // The last clean (690 s) marked events sent by 390 s: every fifth of seqnos 1…391.
     assert.equal(state.totals.lost, 78);
+    // In flight, counted on its own: seqno 701 on its way, and the dropped ones sent after
+    // 390 s (395, 400, …, 700) not yet lost.
+    assert.equal(state.inFlight, 1 + ((700 - 395) / 5 + 1));
     assert.equal(state.totals.duplicates, 0);
     assert.equal(state.latency, 2_040);
     assert.deepEqual(state.shares, [20, 20, 20]);

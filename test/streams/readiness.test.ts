@@ -15,8 +15,8 @@ test('readiness needs a connected listener and a recent successful post, except 
     'no successful post in the last 1 s',
   ]);
   step(state, { kind: 'listener', listenerId: 0, connectionId: 1, status: 'connected' }, 1_500);
-  step(state, { kind: 'post-started', seqno: 1, sentAt: 0, lagMs: 0 }, 1_500);
-  step(state, { kind: 'post-succeeded', seqno: 1, durationMs: 1, retries: 0 }, 1_600);
+  step(state, { kind: 'post-started', seqno: 1, sentAt: 1_500, lagMs: 0, running: 1 }, 1_500);
+  step(state, { kind: 'post-succeeded', seqno: 1, durationMs: 1, retries: 0, running: 0 }, 1_600);
   assert.deepEqual(readinessProblems(state, 2_000, 1_000, 0), []);
   assert.equal(postingOk(state, 2_600, 1_000, 0), true);
   assert.equal(postingOk(state, 2_601, 1_000, 0), false);

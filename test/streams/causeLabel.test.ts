@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { causeLabel } from '../../src/causeLabel';
+import { causeLabel } from '../../streams/causeLabel';
 
 test('a refusal status becomes a label only from a fixed set', () => {
   assert.equal(causeLabel({ cause: 'refused', status: 403, detail: '' }), 'refused_403');

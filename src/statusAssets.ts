@@ -1,0 +1,54 @@
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { STATUS_CHART } from './statusChart';
+import { STATUS_SCRIPT } from './statusScript';
+import { STATUS_STYLE } from './statusStyle';
+
+/** A file the status page loads, at a path that names its content's hash. */
+export interface Asset {
+  readonly path: string;
+  readonly type: string;
+  readonly body: Buffer;
+}
+
+export interface StatusAssets {
+  readonly chartScript: Asset;
+  readonly chartStyle: Asset;
+  readonly pageScript: Asset;
+  readonly pageStyle: Asset;
+}
+
+const JS = 'text/javascript; charset=utf-8';
+const CSS = 'text/css; charset=utf-8';
+
+// The hash in the path changes with the content, so a browser may cache each file for good.
+function asset(name: string, extension: string, type: string, body: Buffer): Asset {
+  const hash = createHash('sha256').update(body).digest('hex').slice(0, 12);
+  return { path: `/assets/${name}.${hash}.${extension}`, type, body };
+}
+
+let loaded: StatusAssets | undefined;
+
+/**
+ * The page's script and style, and uPlot's, read from node_modules once (at the first call,
+ * when the routes are made at start) and kept: the probe serves them itself, no CDN.
+ */
+export function statusAssets(): StatusAssets {
+  loaded ??= {
+    chartScript: asset(
+      'uPlot',
+      'js',
+      JS,
+      readFileSync(require.resolve('uplot/dist/uPlot.iife.min.js')),
+    ),
+    chartStyle: asset(
+      'uPlot',
+      'css',
+      CSS,
+      readFileSync(require.resolve('uplot/dist/uPlot.min.css')),
+    ),
+    pageScript: asset('status', 'js', JS, Buffer.from(STATUS_CHART + STATUS_SCRIPT)),
+    pageStyle: asset('status', 'css', CSS, Buffer.from(STATUS_STYLE)),
+  };
+  return loaded;
+}
