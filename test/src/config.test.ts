@@ -192,6 +192,11 @@ describe('configuration', () => {
       ),
       ['RECONNECT_MIN_SECONDS'],
     );
+    // Nor a limit several variables make together: the purge timeout past its own ceiling
+    // would also keep too many events in memory.
+    const purge = problems({ PURGE_EVENT_TIMEOUT_SECONDS: '99999999' });
+    assert.equal(purge.length, 1, purge.join('\n'));
+    assert.match(purge[0], /^PURGE_EVENT_TIMEOUT_SECONDS: expected .* at most/);
     // A default that follows a bad value is not computed from it (an unknown environment).
     assert.equal(problems({ OKDATA_ENVIRONMENT: 'staging' }).length, 1);
     // Unless the rule is about being set at all: without LOCAL_SERVICES_ONLY, a URL is missing.
