@@ -25,6 +25,8 @@ export interface Setting<T> {
   readonly unit?: 'seconds';
   /** Its value is secret: masked wherever it might show. */
   readonly secret?: boolean;
+  /** 'process': one value for the whole process, set only by variable; else each target's own. */
+  readonly scope?: 'target' | 'process';
   /** A URL whose userinfo password (or lone user) is secret: masked wherever it might show. */
   readonly userinfoSecret?: boolean;
   /**
@@ -38,6 +40,11 @@ export interface Setting<T> {
   readonly toValue: (raw: never, get: (env: string) => unknown) => T;
 }
 
+/** The same setting, one value for the whole process (never in a targets file). */
+export const processWide = <S extends Setting<unknown>>(setting: S): S => ({
+  ...setting,
+  scope: 'process',
+});
 /** The longest wait a Node timer keeps (2³¹−1 ms, ~24.8 days): past it Node waits 1 ms. */
 export const TIMER_MAX_MS = 2 ** 31 - 1;
 export const MINUTE = 60;

@@ -14,6 +14,7 @@ import {
   flag,
   HOUR,
   ID_CHARS,
+  processWide,
   type Setting,
   same,
   seconds,
@@ -180,34 +181,43 @@ export const SETTINGS = {
     ),
   },
   server: {
-    port: whole(
-      'METRICS_PORT',
-      8000,
-      'port of the metrics and status server (0: any free one)',
-      [0, 65535],
-      'a port',
+    port: processWide(
+      whole(
+        'METRICS_PORT',
+        8000,
+        'port of the metrics and status server (0: any free one)',
+        [0, 65535],
+        'a port',
+      ),
     ),
     // A host name is at most 253 characters.
-    host: text('METRICS_HOST', 'address the metrics server binds to', 253, {
-      default: '0.0.0.0',
-    }),
+    host: processWide(
+      text('METRICS_HOST', 'address the metrics server binds to', 253, {
+        default: '0.0.0.0',
+      }),
+    ),
     // Each bucket is one more series in every scrape: 10,000 made a 514 KB scrape.
-    latencyBucketsSeconds: buckets(
-      'LATENCY_BUCKETS_SECONDS',
-      [0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300],
-      'buckets of the latency histogram',
-      50,
+    latencyBucketsSeconds: processWide(
+      buckets(
+        'LATENCY_BUCKETS_SECONDS',
+        [0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300],
+        'buckets of the latency histogram',
+        50,
+      ),
     ),
   },
   run: {
-    local: flag('RUN_LOCAL', 'debug logging, readable logs, and a table of events every 30 s'),
-    localServicesOnly: feedsOthers(
-      flag(
+    local: processWide(
+      flag('RUN_LOCAL', 'debug logging, readable logs, and a table of events every 30 s'),
+    ),
+    localServicesOnly: feedsOthers({
+      ...flag(
         'LOCAL_SERVICES_ONLY',
         'use the local stand-ins: collector :8081, token server :8082, hub :8765',
       ),
-    ),
-    logLevel: {
+      scope: 'process',
+    }),
+    logLevel: processWide({
       ...choice(
         'LOG_LEVEL',
         ['debug', 'info', 'warn', 'error', 'auto'] as const,
@@ -216,7 +226,7 @@ export const SETTINGS = {
       ),
       toValue: (level: LogLevel | 'auto', get) =>
         level !== 'auto' ? level : get('RUN_LOCAL') === true ? 'debug' : 'info',
-    } as Setting<LogLevel>,
+    } as Setting<LogLevel>),
   },
 } satisfies Record<string, Record<string, Setting<unknown>>>;
 

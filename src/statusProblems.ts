@@ -26,11 +26,8 @@ export function statusProblems(view: Omit<StatusView, 'problems'>): Problem[] {
     problems.push({ level: 'bad', text: `${since}${error}` });
   }
   if (delivery.silent && delivery.quietSeconds !== null) {
-    const every =
-      delivery.expectedEverySeconds === null
-        ? ''
-        : ` — expected one every ${secondsText(delivery.expectedEverySeconds)}`;
-    const quiet = `${delivery.quietAtLeast ? 'more than ' : ''}${secondsText(delivery.quietSeconds)}`;
+    const every = ` — expected one every ${secondsText(delivery.expectedEverySeconds)}`;
+    const quiet = secondsText(delivery.quietSeconds);
     problems.push({ level: 'bad', text: `No event received for ${quiet}${every}` });
   }
   if (delivery.overdue > 0) {

@@ -32,7 +32,7 @@ export const STATUS_SCRIPT = `"use strict";
     const cls = d.silent ? "bad" : d.overdue > 0 ? "warn" : "ok";
     text("delivery", d.lastReceiptSecondsAgo === null ? "none yet" : secs(d.lastReceiptSecondsAgo) + " ago", cls);
     $("delivery-detail").textContent =
-      (d.expectedEverySeconds === null ? "" : "one expected every " + secs(d.expectedEverySeconds) + "; ") +
+      ("one expected every " + secs(d.expectedEverySeconds) + "; ") +
       d.overdue + " overdue (objective " + secs(d.objectiveSeconds) + "), lost at " + secs(d.lostAfterSeconds);
   }
 

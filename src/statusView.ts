@@ -2,9 +2,9 @@ import { eventAt, type TrackedEvent, trackedCount } from '../streams/eventStore'
 import { connectedListeners } from '../streams/listenerView';
 import { postingOk } from '../streams/readiness';
 import { missingShares } from '../streams/shareWindows';
+import { silenceLimitMs, silent } from '../streams/silence';
 import { inFlight, type TrackerState } from '../streams/trackerState';
 import { overdue } from './overdue';
-import { observedIntervalMs, silenceLimitMs, silent } from './receiptSilence';
 import { statusProblems } from './statusProblems';
 import type { StatusView } from './statusViewTypes';
 
@@ -14,6 +14,8 @@ export interface StatusOptions {
   readonly configuredListeners: number;
   /** Posting counts as OK while a post succeeded this recently (see `postingOk`). */
   readonly postingWindowMs: number;
+  /** The schedule's interval: a silence is a few of them without a receipt. */
+  readonly postIntervalMs: number;
   /** Clock time the probe started, for `postingOk` before the first post. */
   readonly startedAt?: number;
   readonly recentEvents?: number;
@@ -40,7 +42,7 @@ export function statusView(state: TrackerState, now: number, options: StatusOpti
   const points: Array<StatusView['chart']['points'][number]> = [];
   const latencies: number[] = [];
   let overdueCount = 0;
-  let newestReceiptAt: number | undefined;
+  const newestReceiptAt = state.lastReceiptAt;
   let newestReceivedAt: number | undefined;
   let newestDueSentAt: number | undefined;
   let oldestWalked: TrackedEvent | undefined;
@@ -58,7 +60,6 @@ export function statusView(state: TrackerState, now: number, options: StatusOpti
     const at = receivedAt(event);
     if (at !== undefined) {
       // Receipts may come out of seqno order: the newest is the latest time, not the last seqno.
-      newestReceiptAt = Math.max(newestReceiptAt ?? at, at);
       if (event.state === 'received') newestReceivedAt = Math.max(newestReceivedAt ?? at, at);
     }
     const latencyMs = event.latencyMs === undefined ? null : round(event.latencyMs);
@@ -86,7 +87,7 @@ export function statusView(state: TrackerState, now: number, options: StatusOpti
   points.reverse();
   latencies.sort((a, b) => a - b);
 
-  const intervalMs = observedIntervalMs(oldestWalked, eventAt(state, state.nextSeqno - 1));
+  const intervalMs = options.postIntervalMs;
   const limitMs = silenceLimitMs(intervalMs, objectiveMs);
   const quietSince = newestReceiptAt ?? oldestWalked?.sentAt;
   const quietMs = quietSince === undefined ? null : now - quietSince;
@@ -118,8 +119,7 @@ export function statusView(state: TrackerState, now: number, options: StatusOpti
     delivery: {
       lastReceiptSecondsAgo: newestReceiptAt === undefined ? null : seconds(now - newestReceiptAt),
       quietSeconds: quietMs === null ? null : seconds(quietMs),
-      quietAtLeast: newestReceiptAt === undefined && state.receiptCount > 0,
-      expectedEverySeconds: intervalMs === null ? null : round(intervalMs / 1000, 2),
+      expectedEverySeconds: round(intervalMs / 1000, 2),
       silenceLimitSeconds: seconds(limitMs),
       silent:
         quietMs !== null &&

@@ -37,9 +37,8 @@ export interface StatusView {
     /** Seconds without a receipt: since the newest, else since the oldest event tracked. */
     readonly quietSeconds: number | null;
     /** True when no receipt is tracked at all, so `quietSeconds` is a lower bound. */
-    readonly quietAtLeast: boolean;
     /** The post interval seen in the send times; null before the second post. */
-    readonly expectedEverySeconds: number | null;
+    readonly expectedEverySeconds: number;
     /** Quiet longer than this (a few intervals, at least the objective) is an outage. */
     readonly silenceLimitSeconds: number;
     /** Quiet too long while posts succeed: the pipeline delivers nothing. */

@@ -43,6 +43,7 @@ export function receive(state: TrackerState, receipt: Receipt, effects: Effect[]
   const latencyMs = receipt.receivedAt - (event.wireAt ?? event.sentAt);
   event.latencyMs = latencyMs;
   state.receiptCount += 1;
+  state.lastReceiptAt = Math.max(state.lastReceiptAt ?? receipt.receivedAt, receipt.receivedAt);
   event.receiptOrder = state.receiptCount;
   const outOfOrder = event.seqno < state.highestReceivedSeqno;
   if (outOfOrder) state.totals.outOfOrder += 1;

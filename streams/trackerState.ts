@@ -69,6 +69,8 @@ export interface TrackerState extends EventStore {
   postsRunning: number;
   latestLatencyMs?: number;
   receiptCount: number;
+  /** Clock time of the latest first receipt of an own event (late ones too). */
+  lastReceiptAt?: number;
   highestReceivedSeqno: number;
   listeners: Map<number, ListenerView>;
   /** The app id of the latest foreign event (untrusted text from the wire, truncated). */

@@ -51,7 +51,7 @@ test('the status view reads the books, shares, latency and the newest events', (
   step(state, { kind: 'listener', listenerId: 0, connectionId: 1, status: 'connected' }, 1_000);
   step(state, { kind: 'clean' }, 1_350);
   // Posting window as the probe computes it: three 10 ms intervals plus a 1 s post timeout.
-  const posting = { configuredListeners: 2, postingWindowMs: 1_030 };
+  const posting = { configuredListeners: 2, postingWindowMs: 1_030, postIntervalMs: 10 };
   const view = statusView(state, 1_350, { ...posting, recentEvents: 5 });
   assert.equal(view.totals.posted, 100);
   assert.equal(view.totals.received, 90);
@@ -89,7 +89,7 @@ const real = {
   lostTimeoutMs: 300_000,
   purgeTimeoutMs: 900_000,
 };
-const realPosting = { configuredListeners: 2, postingWindowMs: 35_000 };
+const realPosting = { configuredListeners: 2, postingWindowMs: 35_000, postIntervalMs: 10_000 };
 
 /**
  * Events 1…`posts` sent every 10 s from 10 s on; those up to `delivered`, but for `drops`,
@@ -146,20 +146,18 @@ test('in an outage the view says so within the silence limit, and marks overdue 
   assert.equal(view.latency.stale, true);
 });
 
-test('a receipt older than the events walked: the quiet is a lower bound, and said so', () => {
+test("the last receipt is the core's fact: the same however few events are walked", () => {
   const state = outage(15, 10);
   step(state, { kind: 'tick' }, 175_000); // the core marks 13 and 14 overdue
-  const view = statusView(state, 175_000, { ...realPosting, recentEvents: 3, maxChartPoints: 3 });
-  assert.equal(view.delivery.lastReceiptSecondsAgo, null);
-  assert.equal(view.delivery.quietAtLeast, true);
-  assert.equal(view.delivery.quietSeconds, 45); // since event 13, the oldest walked
-  assert.equal(view.delivery.silent, true);
-  assert.equal(view.latency.stale, true);
-  assert.equal(view.latency.latestAgeSeconds, null);
-  assert.equal(
-    view.problems[0].text,
-    'No event received for more than 45 s — expected one every 10 s',
-  );
+  const few = statusView(state, 175_000, { ...realPosting, recentEvents: 3, maxChartPoints: 3 });
+  const all = statusView(state, 175_000, realPosting);
+  assert.notEqual(few.delivery.lastReceiptSecondsAgo, null);
+  assert.equal(few.delivery.lastReceiptSecondsAgo, all.delivery.lastReceiptSecondsAgo);
+  assert.equal(few.delivery.quietSeconds, all.delivery.quietSeconds);
+  assert.equal(few.delivery.silent, true);
+  assert.equal(few.latency.stale, true);
+  assert.equal(few.problems[0].text, all.problems[0].text);
+  assert.match(few.problems[0].text, /^No event received for \d+ s — expected one every 10 s$/);
 });
 
 test('a normal run, one dropped event, and a young probe: no silence', () => {
@@ -182,7 +180,7 @@ test('a normal run, one dropped event, and a young probe: no silence', () => {
   );
   const young = statusView(outage(1, 0), 12_000, realPosting);
   assert.equal(young.delivery.lastReceiptSecondsAgo, null);
-  assert.equal(young.delivery.expectedEverySeconds, null);
+  assert.equal(young.delivery.expectedEverySeconds, 10);
   assert.equal(young.delivery.silent, false);
 });
 

@@ -4,10 +4,9 @@ export const SILENT_INTERVALS = 3;
 /**
  * How long without any receipt means the pipeline is delivering nothing: a few post intervals,
  * and never less than the latency objective, since an event may take that long and be on time.
- * Without a known interval (fewer than two posts) the objective alone.
  */
-export function silenceLimitMs(intervalMs: number | null, objectiveMs: number): number {
-  return Math.max(objectiveMs, intervalMs === null ? 0 : SILENT_INTERVALS * intervalMs);
+export function silenceLimitMs(intervalMs: number, objectiveMs: number): number {
+  return Math.max(objectiveMs, SILENT_INTERVALS * intervalMs);
 }
 
 export interface Quiet {
@@ -35,17 +34,4 @@ export function silent(quiet: Quiet): boolean {
     newestDueSentAt !== undefined &&
     (newestReceiptAt === undefined || newestDueSentAt > newestReceiptAt)
   );
-}
-
-/**
- * The post interval seen in the send times of events `from` to `to` (`from` the older): the
- * schedule does not drift, so their mean gap is the configured interval. The status view reads
- * it here because the tracker state does not carry the interval; null with fewer than two.
- */
-export function observedIntervalMs(
-  from: { readonly seqno: number; readonly sentAt: number } | undefined,
-  to: { readonly seqno: number; readonly sentAt: number } | undefined,
-): number | null {
-  if (!from || !to || to.seqno <= from.seqno) return null;
-  return (to.sentAt - from.sentAt) / (to.seqno - from.seqno);
 }

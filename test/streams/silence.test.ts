@@ -1,21 +1,12 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { observedIntervalMs, silenceLimitMs, silent } from '../../src/receiptSilence';
+import { silenceLimitMs, silent } from '../../streams/silence';
 
 test('the silence limit: three intervals, never less than the objective', () => {
   assert.equal(silenceLimitMs(10_000, 30_000), 30_000);
   assert.equal(silenceLimitMs(10_000, 5_000), 30_000);
   assert.equal(silenceLimitMs(100, 300_000), 300_000);
-  assert.equal(silenceLimitMs(null, 30_000), 30_000, 'before the second post');
   assert.equal(silenceLimitMs(3_600_000, 10), 3 * 3_600_000);
-});
-
-test('the interval is the mean gap of the send times, whatever one post lagged', () => {
-  assert.equal(observedIntervalMs({ seqno: 1, sentAt: 0 }, { seqno: 11, sentAt: 100_000 }), 10_000);
-  assert.equal(observedIntervalMs({ seqno: 5, sentAt: 0 }, { seqno: 6, sentAt: 50 }), 50);
-  assert.equal(observedIntervalMs({ seqno: 5, sentAt: 0 }, { seqno: 5, sentAt: 0 }), null);
-  assert.equal(observedIntervalMs(undefined, { seqno: 5, sentAt: 0 }), null);
-  assert.equal(observedIntervalMs({ seqno: 5, sentAt: 0 }, undefined), null);
 });
 
 test('silent: posts succeed, quiet past the limit, and an event sent since is past its objective', () => {

@@ -1,0 +1,148 @@
+/**
+ * A model of what one probe exports, second by second, for the alert rule tests: events are
+ * posted on the default schedule, the story says what the pipeline does with each (its delay,
+ * or never), whether its post fails and when listeners are connected, and the model derives the
+ * probe's series from that as the probe defines them (README, "How the numbers are defined"),
+ * with the SLI settling an event bad as soon as its objective passes without a receipt. A
+ * Prometheus is then modelled by sampling those series every `scrape` seconds.
+ */
+
+export const INTERVAL = 10; // seconds between posts, the default
+export const OBJECTIVE = 30; // LATENCY_OBJECTIVE_SECONDS
+export const GRACE = 10; // MISSING_GRACE_SECONDS
+export const LOST = 300; // MARK_EVENT_LOST_TIMEOUT_SECONDS
+export const CLEAN = 30; // CLEAN_EVENTS_INTERVAL_SECONDS
+const LATENCY_BUCKETS = [0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300];
+const LAG_BUCKETS = [0.001, 0.01, 0.1, 1, 5];
+const POST_ERROR_AFTER = 5; // a failing post is counted once its retries are spent
+
+export interface Story {
+  /** Seconds the story runs. */
+  readonly seconds: number;
+  /** The probe starts this second (before it no target exists); posts are due every 10 s. */
+  readonly start?: number;
+  /** The probe answers scrapes; false: up is 0; undefined: no target at all. */
+  readonly up?: (t: number) => boolean | undefined;
+  /** The pipeline's delay for the event posted at t; undefined: it never comes out. */
+  readonly delay?: (t: number, seqno: number) => number | undefined;
+  /** The collector refuses the post due at t. */
+  readonly postFails?: (t: number) => boolean;
+  readonly connected?: (t: number) => number;
+  /** How late the post due at t leaves (the probe process lagging). */
+  readonly scheduleLag?: (t: number) => number;
+  /** `probe_tls_cert_expiry_timestamp_seconds` by endpoint. */
+  readonly certExpiry?: Readonly<Record<string, number>>;
+}
+
+interface Event {
+  readonly posted: number;
+  readonly failed: boolean;
+  /** When it arrived (a listener connected then), if it did. */
+  readonly received?: number;
+  readonly latency?: number;
+  readonly settled?: number;
+  readonly good: boolean;
+  readonly lag: number;
+}
+
+function eventsOf(story: Story): Event[] {
+  const start = story.start ?? 0;
+  const events: Event[] = [];
+  for (let seqno = 1, posted = start; posted <= story.seconds; seqno++, posted += INTERVAL) {
+    const failed = story.postFails?.(posted) ?? false;
+    const delay = failed ? undefined : story.delay ? story.delay(posted, seqno) : 0.2;
+    const arrives = delay !== undefined && (story.connected?.(posted + delay) ?? 2) > 0;
+    const received = arrives ? posted + delay : undefined;
+    const good = received !== undefined && delay !== undefined && delay <= OBJECTIVE;
+    // Bad settles at the first 1 s tick past the objective; a failed post never settles.
+    const settled = failed ? undefined : good ? received : Math.ceil(posted + OBJECTIVE);
+    const lag = story.scheduleLag?.(posted) ?? 0;
+    events.push({ posted, failed, received, latency: delay, settled, good, lag });
+  }
+  return events;
+}
+
+/** When an unreceived event turns lost: at the first clean past its lost deadline. */
+const lostAt = (e: Event, start: number) =>
+  start + Math.ceil((e.posted + LOST - start) / CLEAN) * CLEAN;
+
+/** The probe's series at second t, by name (with labels). */
+function stateAt(story: Story, events: readonly Event[], t: number): Map<string, number> {
+  const start = story.start ?? 0;
+  const at = (x: number | undefined) => x !== undefined && x <= t;
+  const count = (pred: (e: Event) => boolean) => events.filter(pred).length;
+  // Received counts a first receipt before the lost mark; a later one is late, not received.
+  const received = (e: Event) => at(e.received) && (e.received ?? 0) < lostAt(e, start);
+  const out = new Map<string, number>([
+    ['probe_events_posted_total', count((e) => !e.failed && at(e.posted))],
+    ['probe_event_post_errors_total', count((e) => e.failed && at(e.posted + POST_ERROR_AFTER))],
+    ['probe_events_received_total', count(received)],
+    ['probe_events_lost_total', count((e) => !e.failed && !received(e) && at(lostAt(e, start)))],
+    ['probe_events_within_objective_total', count((e) => e.good && at(e.settled))],
+    ['probe_events_settled_total', count((e) => at(e.settled))],
+    ['probe_event_listeners_connected_count', story.connected?.(t) ?? 2],
+    ['probe_latency_objective_seconds', OBJECTIVE],
+  ]);
+  // The 1-minute missing share: posted in [t - grace - 60 s, t - grace), not received by t.
+  const window = events.filter(
+    (e) => !e.failed && e.posted >= t - GRACE - 60 && e.posted < t - GRACE && e.posted >= start,
+  );
+  const missing = window.filter((e) => !at(e.received)).length;
+  out.set('probe_events_missing_1m_share', window.length ? (100 * missing) / window.length : 0);
+  const arrived = events.filter((e) => at(e.received));
+  for (const le of [...LATENCY_BUCKETS, Number.POSITIVE_INFINITY]) {
+    const n = arrived.filter((e) => (e.latency ?? 0) <= le).length;
+    out.set(`probe_event_latency_seconds_bucket{le="${le === Infinity ? '+Inf' : le}"}`, n);
+  }
+  const due = events.filter((e) => at(e.posted));
+  for (const le of [...LAG_BUCKETS, Number.POSITIVE_INFINITY]) {
+    const n = due.filter((e) => e.lag <= le).length;
+    out.set(`probe_post_schedule_lag_seconds_bucket{le="${le === Infinity ? '+Inf' : le}"}`, n);
+  }
+  for (const [endpoint, expiry] of Object.entries(story.certExpiry ?? {})) {
+    out.set(`probe_tls_cert_expiry_timestamp_seconds{endpoint="${endpoint}"}`, expiry);
+  }
+  return out;
+}
+
+export const TARGET = { job: 'dataplatform-probe', instance: 'probe:8000' };
+const TARGET_LABELS = `job="${TARGET.job}",instance="${TARGET.instance}"`;
+
+/**
+ * The series a Prometheus scraping every `scrape` seconds stores, as promtool input. `lag`
+ * places each scrape that many seconds before the evaluation at its timestamp (a Prometheus
+ * whose scrapes run just after its rule evaluations), so the rules see the probe that late.
+ */
+export function scraped(
+  story: Story,
+  scrape: number,
+  lag = 0,
+): Array<{ series: string; values: string }> {
+  const events = eventsOf(story);
+  const start = story.start ?? 0;
+  const times = Array.from(
+    { length: Math.floor(story.seconds / scrape) + 1 },
+    (_, i) => i * scrape,
+  );
+  const up = times.map((s) => {
+    const answers = s - lag < start ? undefined : story.up ? story.up(s - lag) : true;
+    return answers === undefined ? undefined : answers ? 1 : 0;
+  });
+  const values = new Map<string, Array<number | undefined>>();
+  times.forEach((s, i) => {
+    if (up[i] !== 1) return;
+    for (const [name, value] of stateAt(story, events, s - lag)) {
+      const row = values.get(name) ?? times.map(() => undefined);
+      values.set(name, row);
+      row[i] = value;
+    }
+  });
+  const text = (row: Array<number | undefined>) =>
+    row.map((v) => (v === undefined ? '_' : String(Math.round(v * 1000) / 1000))).join(' ');
+  const withTarget = (name: string) =>
+    name.includes('{') ? name.replace('{', `{${TARGET_LABELS},`) : `${name}{${TARGET_LABELS}}`;
+  return [
+    { series: `up{${TARGET_LABELS}}`, values: text(up) },
+    ...[...values].map(([name, row]) => ({ series: withTarget(name), values: text(row) })),
+  ];
+}
