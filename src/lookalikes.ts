@@ -6,9 +6,16 @@ import { allSettings } from './settings';
  * (naming the variable it most resembles), not refused: the environment of a pod holds
  * variables of other software too, and a warning cannot take the probe down.
  */
-export function lookalikeWarnings(env: NodeJS.ProcessEnv): string[] {
+export function lookalikeWarnings(
+  env: NodeJS.ProcessEnv,
+  /**
+   * Variables read other than through the settings table — the targets file's name, the
+   * variables a targets file takes secrets from — which are ours although the table lacks them.
+   */
+  alsoRead: readonly string[] = [],
+): string[] {
   const known = allSettings().map(({ setting }) => setting.env);
-  const ours = new Set(known);
+  const ours = new Set([...known, ...alsoRead]);
   const prefixes = prefixesOf(known);
   const serviceLinks = kubernetesServiceLinks(env);
   const under = (prefix: string) => (name: string) =>

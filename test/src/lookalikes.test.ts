@@ -104,6 +104,9 @@ describe('variables that look like ours but are not', () => {
     };
     for (const name of NAMES) env[name] = 'set';
     assert.deepEqual(lookalikeWarnings(env), []);
+    // Variables read other than through the table (a targets file's secrets) are ours too.
+    assert.deepEqual(lookalikeWarnings({ PROBE_TOKEN_PARKING: 't' }, ['PROBE_TOKEN_PARKING']), []);
+    assert.equal(lookalikeWarnings({ PROBE_TOKEN_PARKING: 't' }).length, 1);
     // Without the Service's host variable, PROBE_PORT is a lookalike again.
     assert.deepEqual(Object.keys(suggested({ PROBE_PORT: '1' })), ['PROBE_PORT']);
   });
