@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import Ajv from 'ajv';
@@ -160,18 +160,32 @@ describe('the Kubernetes manifests', () => {
     assert.deepEqual(one(all, 'PrometheusRule', 'dataplatform-probe-shards').spec, rules);
   });
 
-  const KUBECTL = tool('kubectl');
+  // `kubectl apply --dry-run=client` asks a cluster's discovery which kinds exist, so it needs a
+  // cluster; `--local` reads the files alone (Debian's kubernetes-client, from .ci/run).
+  const KUBECTL = tool('kubectl', ['/usr/bin/kubectl']);
+  const kubectl = (...args: string[]) =>
+    spawnSync(KUBECTL.path ?? 'kubectl', args, { encoding: 'utf8' });
+
   test('kubectl reads every object of every file, offline', { skip: KUBECTL.skip }, () => {
-    // `kubectl apply --dry-run=client` asks a cluster's discovery which kinds exist, so it needs
-    // a cluster; `--local` reads the files alone. It refuses what kubectl cannot decode.
-    const kubectl = spawnSync(
-      KUBECTL.path ?? 'kubectl',
-      ['label', '--local', '-R', '-f', KUBERNETES, 'checked=yes', '-o', 'name'],
-      { encoding: 'utf8' },
+    const read = kubectl('label', '--local', '-R', '-f', KUBERNETES, 'checked=yes', '-o', 'name');
+    assert.equal(read.status, 0, read.stderr);
+    const names = read.stdout.trim().split('\n');
+    assert.equal(names.length, all.length, read.stdout);
+    assert.deepEqual(
+      names.filter((n) => n.includes('<unknown>')),
+      [],
+      'every object is named',
     );
-    assert.equal(kubectl.status, 0, kubectl.stderr);
-    const names = kubectl.stdout.trim().split('\n').sort();
-    assert.equal(names.length, all.length, kubectl.stdout);
-    assert.ok(names.includes('statefulset.apps/probe'), kubectl.stdout);
+  });
+
+  test("kubectl decodes each workload into Kubernetes' own types", { skip: KUBECTL.skip }, () => {
+    // A pod template is decoded into the typed objects (field types, quantities, ports).
+    for (const workload of all.filter((m) => m.spec?.template?.spec)) {
+      const { file, ...object } = workload;
+      const path = join(tempDir('probe-kubectl-'), 'workload.json');
+      writeFileSync(path, JSON.stringify(object));
+      const typed = kubectl('set', 'env', '--local', '-f', path, 'CHECKED=1', '-o', 'name');
+      assert.equal(typed.status, 0, `${file}: ${typed.stderr}`);
+    }
   });
 });
