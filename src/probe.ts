@@ -12,6 +12,7 @@ import { logEffect } from './effectLog';
 import { eventTable } from './eventTable';
 import type { Logger } from './logger';
 import { createMetrics, type ProbeMetrics } from './metrics';
+import { type HttpMetrics, registerHttpMetrics } from './metricsHttp';
 import { createPoster } from './poster';
 import { redactor } from './redact';
 import { probeRoutes } from './routes';
@@ -46,16 +47,23 @@ export async function startProbe(config: Config, logger: Logger): Promise<Runnin
   const metrics = createMetrics({ latencyBucketsSeconds: server.latencyBucketsSeconds });
   // The one target of the environment's variables is labelled with its dataset id.
   const targetId = dataset.id;
+  const httpMetrics = registerHttpMetrics(metrics.registry).target(targetId);
   const post = createPoster({
     ...posting,
     dataset,
     appId,
-    tokens: authMode === 'bearer' ? bearerTokens(config, metrics, logger) : undefined,
+    tokens: authMode === 'bearer' ? bearerTokens(config, metrics, httpMetrics, logger) : undefined,
+    onPhases: httpMetrics.observePhases,
+    onCertificate: (notAfter) => httpMetrics.certificate('collector', notAfter),
     onRetry(retry, reason) {
       logger.debug('retrying post', { retry, reason });
     },
   });
-  const connect = createConnect({ ...subscription, dataset });
+  const connect = createConnect({
+    ...subscription,
+    dataset,
+    onCertificate: (notAfter) => httpMetrics.certificate('subscription', notAfter),
+  });
   logger.info('probe starting', {
     appId,
     dataset: dataset.id,
@@ -101,6 +109,7 @@ export async function startProbe(config: Config, logger: Logger): Promise<Runnin
       latest = state;
     }),
   );
+  sinks.add(() => httpMetrics.remove());
   sinks.add(step$.connect());
 
   const windowMs = postingWindowMs(posting.intervalMs, posting.timeoutMs);
@@ -143,9 +152,15 @@ export async function startProbe(config: Config, logger: Logger): Promise<Runnin
 }
 
 /** Bearer mode's token source, with every token request counted and logged (never the token). */
-function bearerTokens(config: Config, metrics: ProbeMetrics, logger: Logger): TokenSource {
+function bearerTokens(
+  config: Config,
+  metrics: ProbeMetrics,
+  httpMetrics: HttpMetrics,
+  logger: Logger,
+): TokenSource {
   return clientCredentials({
     ...config.auth,
+    onCertificate: (notAfter) => httpMetrics.certificate('token', notAfter),
     onRequest(result, detail) {
       metrics.tokenRequest(result);
       if (result === 'ok') logger.debug('access token fetched', { detail });
