@@ -35,10 +35,6 @@ const env = envOf(probe);
 const targetsMap = one(all, 'ConfigMap', 'probe-targets');
 const targetsText: string = targetsMap.data['targets.yaml'];
 
-// Being wired into the running process as this is written (SPEC "Many targets in one process",
-// "Shards"); accepted by name until src/settings.ts declares them.
-const PENDING = ['PROBE_TARGETS_FILE', 'PROBE_SHARDS', 'PROBE_SHARD_INDEX'];
-
 /** The NAMEs of every `{env: NAME}` secret reference in the targets file. */
 function envReferences(value: unknown): string[] {
   if (typeof value !== 'object' || value === null) return [];
@@ -49,7 +45,7 @@ const referenced = envReferences(parse(targetsText));
 
 describe('the Kubernetes manifests', () => {
   test('every variable a workload sets is a setting, or a secret the targets file names', () => {
-    const settings = new Set([...allSettings().map(({ setting }) => setting.env), ...PENDING]);
+    const settings = new Set(allSettings().map(({ setting }) => setting.env));
     const workloads = all.filter((m) => m.spec?.template?.spec);
     assert.deepEqual(workloads.map((m) => m.kind).sort(), ['Deployment', 'StatefulSet']);
     for (const workload of workloads) {
