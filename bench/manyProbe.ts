@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { freePort } from '../local/listen';
 import { deployedNodeFlags } from './proc';
@@ -20,17 +20,6 @@ export interface ProbeProcess {
   /** Target id → the dataset it posts to and listens on. */
   readonly datasets: Map<string, string>;
   scrape(): Promise<Sample[]>;
-}
-
-/**
- * The command line that runs a targets file: the image's (`node <CMD flags> dist/src/main.js`)
- * once `src/main.ts` reads `PROBE_TARGETS_FILE`, until then `bench/targetsMain.ts` doing what it
- * will do from the same parts. `BENCH_PROBE_MAIN` measures another build.
- */
-export function manyTargetsMain(): { main: string; real: boolean } {
-  const main = process.env.BENCH_PROBE_MAIN ?? join(__dirname, '..', 'src', 'main.js');
-  const real = readFileSync(main, 'utf8').includes('loadTargets');
-  return real ? { main, real } : { main: join(__dirname, 'targetsMain.js'), real };
 }
 
 export const targetId = (i: number) => `t${String(i).padStart(4, '0')}`;
@@ -75,11 +64,11 @@ export async function startProbeProcess(
     METRICS_PORT: String(port),
     METRICS_HOST: '127.0.0.1',
   };
-  let main = process.env.BENCH_PROBE_MAIN ?? join(__dirname, '..', 'src', 'main.js');
+  // BENCH_PROBE_MAIN measures another build of the probe (an older checkout's dist).
+  const main = process.env.BENCH_PROBE_MAIN ?? join(__dirname, '..', 'src', 'main.js');
   let datasets: Map<string, string>;
   if ('targetsFile' in how) {
     env.PROBE_TARGETS_FILE = how.targetsFile;
-    main = manyTargetsMain().main;
     datasets = how.datasets;
   } else {
     Object.assign(env, {

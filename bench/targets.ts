@@ -4,7 +4,6 @@ import { join } from 'node:path';
 import {
   type Books,
   compareBooks,
-  manyTargetsMain,
   type ProbeProcess,
   startProbeProcess,
   targetId,
@@ -160,7 +159,7 @@ async function main(): Promise<void> {
     warmupS: WARMUP_S,
     warmup1000S: warmup1000,
     measureS: MEASURE_S,
-    command: `node ${deployedNodeFlags().join(' ')} ${manyTargetsMain().real ? 'dist/src/main.js' : 'dist/bench/targetsMain.js'}`,
+    command: `node ${deployedNodeFlags().join(' ')} dist/src/main.js`,
     scrape: lastScrape,
   });
   process.stdout.write(`${report}\n`);

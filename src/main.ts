@@ -1,26 +1,50 @@
+// First: from here on SIGUSR1 cannot open the inspector (see userSignals.ts).
+import './userSignals';
+import { parseArgs } from './cli';
 import { type Config, ConfigError, describeConfig, loadConfig } from './config';
+import { helpText } from './help';
 import { createLogger, type Logger } from './logger';
-import { type RunningProbe, startProbe } from './probe';
+import { lookalikeWarnings } from './lookalikes';
+import type { TargetSource } from './probe';
 import { secretValues } from './secrets';
+import { stopOnSignals } from './signals';
+import { shardIndex } from './targets/shardIndex';
+import { VERSION } from './version';
 
-const STOP_DEADLINE_MS = 5_000;
+export { stopOnSignals } from './signals';
+
+/** The exit code of a configuration or argument problem, told apart from a failed start (1). */
+export const BAD_CONFIG = 2;
 
 /**
- * Entry point: check the configuration (one line per problem and exit 2, never a stack trace),
- * start the probe, and stop it cleanly on SIGTERM, SIGINT or SIGHUP. `--check-config` only checks.
+ * Entry point: read the arguments, warn of variables that look like ours but are not, check
+ * the configuration (one line per problem and exit 2, never a stack trace), then start the
+ * probe and stop it cleanly on a stop signal. The probe's modules load only once the
+ * configuration is good: `--help`, `--version` and `--check-config` never start anything.
  */
 export async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<void> {
-  let config: Config;
-  try {
-    config = loadConfig(env);
-  } catch (error) {
-    if (!(error instanceof ConfigError)) throw error;
-    for (const problem of error.problems) process.stderr.write(`config error: ${problem}\n`);
-    process.exitCode = 2;
+  const command = parseArgs(argv);
+  if (typeof command === 'object') {
+    process.stderr.write(`${command.error}\n`);
+    process.exitCode = BAD_CONFIG;
     return;
   }
-  if (argv.includes('--check-config')) {
-    process.stdout.write(`${describeConfig(env)}\nconfig ok\n`);
+  if (command === 'help') return void process.stdout.write(helpText());
+  if (command === 'version') return void process.stdout.write(`${VERSION}\n`);
+  const file = env.PROBE_TARGETS_FILE?.trim() ?? '';
+  const started = file === '' ? oneTarget(env) : await manyTargets(file, env);
+  if ('problems' in started) {
+    for (const problem of started.problems) process.stderr.write(`config error: ${problem}\n`);
+    process.exitCode = BAD_CONFIG;
+    return;
+  }
+  const { config, source, secretNames } = started;
+  for (const warning of lookalikeWarnings(env, secretNames)) {
+    process.stderr.write(`config warning: ${warning}\n`);
+  }
+  if (command === 'check-config') {
+    const targets = source ? `\ntargets: ${source.initial.map((spec) => spec.id).join(', ')}` : '';
+    process.stdout.write(`${describeConfig(env)}${targets}\nconfig ok\n`);
     return;
   }
   const logger = createLogger(config.run.logLevel, {
@@ -28,8 +52,47 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<void
     secrets: secretValues(config),
   });
   keepAlive(logger);
-  const probe = await startProbe(config, logger);
+  const { startProbe } = await import('./probe');
+  const probe = await startProbe(config, logger, source);
   stopOnSignals(probe, logger);
+  if (file !== '') {
+    const { watchTargets } = await import('./targets/targetSource');
+    watchTargets(file, WATCH_EVERY_MS, () => {
+      logger.info('targets file changed, reloading');
+      void probe.reload();
+    });
+  }
+}
+
+/** How often the targets file is looked at for a change (a change is seen within 5 s). */
+const WATCH_EVERY_MS = 2_000;
+
+type Started =
+  | {
+      readonly config: Config;
+      readonly source?: TargetSource;
+      /** Variables the targets file reads secrets from: ours, though not in the table. */
+      readonly secretNames: readonly string[];
+    }
+  | { readonly problems: readonly string[] };
+
+/** The one target the variables describe. */
+function oneTarget(env: NodeJS.ProcessEnv): Started {
+  try {
+    return { config: loadConfig(env), secretNames: [] };
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    return { problems: error.problems };
+  }
+}
+
+/** The targets of the file: this shard's share of them. */
+async function manyTargets(file: string, env: NodeJS.ProcessEnv): Promise<Started> {
+  const { targetsFile } = await import('./targets/targetSource');
+  return targetsFile(file, env, ({ targets }) => {
+    const index = shardIndex(targets.shardIndex, env.HOSTNAME, targets.shards);
+    return 'problem' in index ? index : { index: index.index, count: targets.shards };
+  });
 }
 
 /** Nothing from the network may end the process: log what escaped, count on the actors. */
@@ -40,27 +103,6 @@ function keepAlive(logger: Logger): void {
   process.on('uncaughtException', (error) => {
     logger.error('uncaught exception survived', { error: String(error) });
   });
-}
-
-export function stopOnSignals(probe: RunningProbe, logger: Logger): void {
-  let stopping = false;
-  const stop = (signal: string) => {
-    if (stopping) return;
-    stopping = true;
-    logger.info('stopping', { signal });
-    setTimeout(() => process.exit(0), STOP_DEADLINE_MS).unref();
-    probe.stop().then(
-      () => {
-        logger.info('stopped');
-        process.exit(0);
-      },
-      () => process.exit(0),
-    );
-  };
-  // Every signal a process manager sends to stop a service stops it cleanly.
-  for (const signal of ['SIGTERM', 'SIGINT', 'SIGHUP'] as const) {
-    process.once(signal, () => stop(signal));
-  }
 }
 
 if (require.main === module) {

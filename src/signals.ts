@@ -1,0 +1,38 @@
+import type { Logger } from './logger';
+import type { RunningProbe } from './probe';
+import { reportIgnoredSignals } from './userSignals';
+
+const STOP_DEADLINE_MS = 5_000;
+
+/**
+ * Every signal that asks a process to stop stops the probe cleanly, with exit code 0:
+ * SIGTERM (Kubernetes, Docker), SIGINT (Ctrl-C) and SIGQUIT (Ctrl-\, and the graceful stop of
+ * some process managers) — without SIGQUIT's core dump. SIGHUP reloads the targets, as
+ * Prometheus and most daemons do (with one target from the variables there is nothing to
+ * reload, and it says so).
+ */
+export const STOP_SIGNALS = ['SIGTERM', 'SIGINT', 'SIGQUIT'] as const;
+
+export function stopOnSignals(probe: RunningProbe, logger: Logger): void {
+  let stopping = false;
+  const stop = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info('stopping', { signal });
+    setTimeout(() => process.exit(0), STOP_DEADLINE_MS).unref();
+    probe.stop().then(
+      () => {
+        logger.info('stopped');
+        process.exit(0);
+      },
+      () => process.exit(0),
+    );
+  };
+  for (const signal of STOP_SIGNALS) process.once(signal, () => stop(signal));
+  process.on('SIGHUP', () => {
+    if (stopping) return;
+    logger.info('reloading', { signal: 'SIGHUP' });
+    void probe.reload();
+  });
+  reportIgnoredSignals((signal, why) => logger.warn('signal ignored', { signal, why }));
+}
