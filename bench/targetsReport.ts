@@ -53,7 +53,6 @@ export function manyTargetsReport(run: {
     `| ${r.label} | ${r.processes} | ${r.targets} | ${Math.round(r.events)} | ${fixed(pct(r), 3)} | ${fixed(pct(r) / r.targets, 4)} | ${fixed(r.cpuMs / Math.max(1, r.events), 2)} | ${fixed(r.rssMiB, 1)} | ${fixed(r.rssMiB / r.targets, 2)} | ${fixed(r.lagP99Ms, 1)} | ${fixed(100 * r.lagWithin25Ms, 2)} % | ${r === scaled ? '' : books(r.books)} |`;
   const marginalRss = (thousand.rssMiB - hundred.rssMiB) / (thousand.targets - hundred.targets);
   const baseRss = hundred.rssMiB - hundred.targets * marginalRss;
-  const marginalCpu = (pct(thousand) - pct(hundred)) / (thousand.targets - hundred.targets);
   const first = run.scrape.find((s) => s.labels.target !== undefined)?.labels.target;
   const perTarget = run.scrape.filter((s) => s.labels.target === first).length;
   const processWide = run.scrape.filter((s) => s.labels.target === undefined).length;
@@ -79,7 +78,7 @@ export function manyTargetsReport(run: {
     `| reload changing 1 of 100 applied within 1 s | ${yes(reload.appliedMs <= 1000)} | first connection of the changed target ${fixed(reload.appliedMs, 0)} ms after the request, answered in ${fixed(reload.answeredMs, 0)} ms ("${reload.answer}") |`,
     `| the 99 others: no counter dropped, no new connection, still posting, books exact | ${yes(others === 0 && run.afterReload.exact)} | ${reload.dropped.length} counters dropped, ${reload.reconnected.length} reconnected, ${reload.stalled.length} stalled; books after ${books(run.afterReload)} |`,
     '',
-    `Per target, for sizing: **${fixed(pct(hundred) / hundred.targets, 4)} % of a core at one event every 10 s** (100 targets) and **${fixed(pct(thousand) / thousand.targets, 4)} % at one a minute** (1,000; ${fixed(marginalCpu, 4)} % per added target between the two); **RSS ${fixed(baseRss, 1)} MiB for the process plus ${fixed(marginalRss * 1024, 0)} KiB per target** (the slope from 100 to 1,000 targets). Series: ${perTarget} per target, ${processWide} for the process (a scrape of 1,000 targets).`,
+    `Per target, for sizing: **${fixed(pct(hundred) / hundred.targets, 4)} % of a core at one event every 10 s** (100 targets) and **${fixed(pct(thousand) / thousand.targets, 4)} % at one a minute** (1,000); **RSS ${fixed(baseRss, 1)} MiB for the process plus ${fixed(marginalRss * 1024, 0)} KiB per target** (the slope from 100 to 1,000 targets). Series: ${perTarget} per target, ${processWide} for the process (a scrape of 1,000 targets).`,
     '',
   ];
   for (const r of [hundred, singles, thousand]) {
