@@ -97,16 +97,29 @@ function stateAt(
     ['probe_events_within_objective_total', count((e) => e.good && at(e.settled))],
     ['probe_events_settled_total', count((e) => at(e.settled))],
     ['probe_event_listeners_connected_count', story.connected?.(t) ?? 2],
+    ['probe_event_listeners_count', 2],
     ['probe_latency_objective_seconds', OBJECTIVE],
     ['probe_info', 1],
   ]);
-  // The 1-minute missing share: posted in [t - grace - 60 s, t - grace), not received by t.
-  const window = events.filter(
-    (e) => !e.failed && e.posted >= t - GRACE - 60 && e.posted < t - GRACE && e.posted >= start,
-  );
-  const missing = window.filter((e) => !at(e.received)).length;
-  out.set('probe_events_missing_1m_share', window.length ? (100 * missing) / window.length : 0);
+  // The n-minute missing share: posted in [t - grace - n min, t - grace), not received by t.
+  for (const minutes of [1, 3, 10]) {
+    const window = events.filter(
+      (e) =>
+        !e.failed &&
+        e.posted >= t - GRACE - 60 * minutes &&
+        e.posted < t - GRACE &&
+        e.posted >= start,
+    );
+    const missing = window.filter((e) => !at(e.received)).length;
+    const share = window.length ? (100 * missing) / window.length : 0;
+    out.set(`probe_events_missing_${minutes}m_share`, share);
+  }
   const arrived = events.filter((e) => at(e.received));
+  const latest = arrived.reduce<Event | undefined>(
+    (last, e) => (last && (last.received ?? 0) > (e.received ?? 0) ? last : e),
+    undefined,
+  );
+  out.set('probe_event_latency', latest?.latency ?? 0);
   for (const le of [...LATENCY_BUCKETS, Number.POSITIVE_INFINITY]) {
     const n = arrived.filter((e) => (e.latency ?? 0) <= le).length;
     out.set(`probe_event_latency_seconds_bucket{le="${le === Infinity ? '+Inf' : le}"}`, n);
