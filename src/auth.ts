@@ -1,8 +1,9 @@
-import axios from 'axios';
+import axios, { type GenericAbortSignal } from 'axios';
 import { backoffDelay } from '../streams/backoff';
 import type { Config } from './config';
 import { describeHttpError } from './httpError';
 import { pathSegment } from './pathSegment';
+import { watchedTransport } from './postAttempt';
 
 /** Hands out a current access token; `invalidate` forces the next call to fetch a new one. */
 export interface TokenSource {
@@ -18,6 +19,8 @@ export interface ClientCredentialsOptions
   readonly now?: () => number;
   /** Told of every token request, for metrics and logs; never given the token. */
   readonly onRequest?: (result: 'ok' | 'error', detail: string) => void;
+  /** The earliest notAfter (unix seconds) of the token server's chain, per TLS connection. */
+  readonly onCertificate?: (notAfterSeconds: number) => void;
 }
 
 export class TokenError extends Error {
@@ -38,6 +41,10 @@ const BACKOFF = { initialMs: 1_000, maxMs: 60_000 };
  */
 export function clientCredentials(options: ClientCredentialsOptions): TokenSource {
   const now = options.now ?? (() => performance.now());
+  const transport = watchedTransport(options.keycloakUrl.startsWith('https:'), {
+    now,
+    onCertificate: options.onCertificate,
+  });
   const url = `${options.keycloakUrl}/realms/${pathSegment(options.realm)}/protocol/openid-connect/token`;
   let cached: { token: string; renewAt: number; expiresAt: number } | undefined;
   let pending: Promise<string> | undefined;
@@ -88,6 +95,7 @@ export function clientCredentials(options: ClientCredentialsOptions): TokenSourc
       maxContentLength: MAX_TOKEN_ANSWER_BYTES,
       maxRedirects: 0,
       responseType: 'json',
+      transport,
     });
     const body = response.data as { access_token?: unknown; expires_in?: unknown } | null;
     const token = body?.access_token;
@@ -117,4 +125,19 @@ export function clientCredentials(options: ClientCredentialsOptions): TokenSourc
 function describeTokenError(error: unknown): string {
   if (error instanceof TokenError) return error.message;
   return describeHttpError(error) ?? 'unexpected error';
+}
+
+/**
+ * The token, unless `signal` aborts first (the post's deadline): then a TokenError at once,
+ * whatever the token server is doing, so no post outlives its deadline waiting for a token.
+ */
+export function untilAborted<T>(promise: Promise<T>, signal?: GenericAbortSignal): Promise<T> {
+  if (!signal?.addEventListener) return promise;
+  const unavailable = () => new TokenError('token unavailable');
+  if (signal.aborted) return Promise.reject(unavailable());
+  return new Promise<T>((resolve, reject) => {
+    const abort = () => reject(unavailable());
+    signal.addEventListener?.('abort', abort);
+    promise.then(resolve, reject).finally(() => signal.removeEventListener?.('abort', abort));
+  });
 }

@@ -2,8 +2,9 @@ import * as http from 'node:http';
 import * as https from 'node:https';
 import axios, { AxiosError, type AxiosInstance, type AxiosRequestConfig } from 'axios';
 import axiosRetry, { exponentialDelay } from 'axios-retry';
-import type { TokenSource } from './auth';
+import { type TokenSource, untilAborted } from './auth';
 import type { Config } from './config';
+import { type AttemptHooks, answerOf, watchedTransport } from './postAttempt';
 
 /** Collector answers are tiny JSON; anything larger is cut off as an error. */
 const MAX_RESPONSE_BYTES = 64 * 1024;
@@ -41,7 +42,8 @@ export function createCollectorClient(options: CollectorClientOptions): AxiosIns
   const { tokens } = options;
   if (tokens) {
     client.interceptors.request.use(async (config) => {
-      config.headers.Authorization = `Bearer ${await tokens.token()}`;
+      // Waiting for a token is part of the post: its deadline ends the wait too.
+      config.headers.Authorization = `Bearer ${await untilAborted(tokens.token(), config.signal)}`;
       return config;
     });
   }
@@ -57,34 +59,40 @@ export function createCollectorClient(options: CollectorClientOptions): AxiosIns
 }
 
 /**
- * Retried: a network error (reset, DNS, the attempt's timeout), 429 and 5xx. Never an answer
- * the collector gave with another status — an answer cut off or too large included: the
- * collector may have taken the event, and a retry would make the probe count duplicates of
- * its own making.
+ * Retried: a failure before any byte of an answer came (refused, reset, DNS, a connect or
+ * silence timeout), and a whole answer with status 429 or 5xx (500–599). Never anything else
+ * the collector sent — another status, an answer cut short, stalled, too large or one Node
+ * cannot parse: the collector may have taken the event, and a retry would make the probe
+ * count duplicates of its own making.
  */
 function shouldRetry(error: AxiosError): boolean {
   if (error.config?.signal?.aborted) return false; // shutdown or the post's deadline
+  const received = answerOf(error.request)?.received;
+  if (received === 'partial') return false;
   const status = error.response?.status;
-  if (status !== undefined) return status === 429 || status >= 500;
-  return error.code !== AxiosError.ERR_BAD_RESPONSE;
+  if (status !== undefined) return status === 429 || (status >= 500 && status <= 599);
+  return received === 'none' && error.code !== AxiosError.ERR_BAD_RESPONSE;
 }
 
 /**
  * A transport for one post that says when its first attempt's request has been handed to the
  * socket ('finish': written to the OS): the event's send time, so the client's own work before
- * it is not counted as the pipeline's latency. With a transport of our own axios arms no
- * connect timer, so this one does: a connect that hangs ends after `timeoutMs`, as a timeout.
+ * it is not counted as the pipeline's latency. Each attempt is watched (`postAttempt.ts`) for
+ * its phases, its certificate and how much of an answer came. With a transport of our own
+ * axios arms no connect timer, so this one does: a connect that hangs ends after `timeoutMs`,
+ * as a timeout.
  */
 export function wireTransport(
   secure: boolean,
   timeoutMs: number,
   onWire: () => void,
+  hooks: AttemptHooks,
 ): AxiosRequestConfig['transport'] {
   let wired = false;
-  const base = secure ? https : http;
+  const watched = watchedTransport(secure, hooks);
   return {
     request(requestOptions: http.RequestOptions, callback: (res: http.IncomingMessage) => void) {
-      const request = base.request(requestOptions, callback);
+      const request = watched.request(requestOptions, callback);
       request.once('finish', () => {
         if (wired) return;
         wired = true;

@@ -29,22 +29,27 @@ export interface LoggerOptions {
   /** Masked wherever they appear in a line. */
   readonly secrets?: readonly string[];
   readonly write?: (line: string) => void;
+  /** Fields every line carries first (a target's id). */
+  readonly fields?: LogFields;
 }
 
 const toStdout = (line: string): void => writeStdout(`${line}\n`);
 
 export function createLogger(
   level: LogLevel,
-  { human = false, secrets = [], write = toStdout }: LoggerOptions = {},
+  { human = false, secrets = [], write = toStdout, fields: fixed = {} }: LoggerOptions = {},
 ): Logger {
   const redact = redactor(secrets);
   const log =
     (at: LogLevel) =>
-    (message: string, fields: LogFields = {}) => {
+    (message: string, own: LogFields = {}) => {
       if (RANK[at] < RANK[level]) return;
+      const fields = { ...fixed, ...own };
       const time = new Date().toISOString();
       const line = human
         ? `${time} ${at.toUpperCase().padEnd(5)} ${message}${Object.entries(fields)
+            // A field without a value is left out, as JSON leaves it out: never `k=undefined`.
+            .filter(([, v]) => v !== undefined)
             .map(([k, v]) => ` ${k}=${typeof v === 'string' ? v : JSON.stringify(v)}`)
             .join('')}`
         : JSON.stringify({ time, level: at, message, ...fields });

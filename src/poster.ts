@@ -1,12 +1,19 @@
-import { type AxiosInstance, type AxiosRequestConfig, isAxiosError } from 'axios';
+import {
+  type AxiosInstance,
+  type AxiosRequestConfig,
+  type AxiosResponse,
+  isAxiosError,
+} from 'axios';
 import { Observable } from 'rxjs';
 import type { PostProgress } from '../streams/messages';
 import type { PostFn } from '../streams/posting';
 import { TokenError, type TokenSource } from './auth';
+import { isCollectorSuccess, NOT_THE_COLLECTORS_ANSWER } from './collectorAnswer';
 import { createCollectorClient, wireTransport } from './collectorClient';
 import type { Config } from './config';
 import { describeHttpError } from './httpError';
 import { pathSegment } from './pathSegment';
+import type { PhaseSeconds } from './postAttempt';
 import { postDeadlineMs } from './postDeadline';
 
 export interface PosterOptions
@@ -19,13 +26,17 @@ export interface PosterOptions
   readonly wallClock?: () => Date;
   /** The probe's clock (monotonic), for the moment a post goes on the wire. */
   readonly now?: () => number;
+  /** The phases of every attempt, as it closes (`postAttempt.ts`). */
+  readonly onPhases?: (phases: PhaseSeconds) => void;
+  /** The earliest notAfter (unix seconds) of the collector's chain, per TLS connection. */
+  readonly onCertificate?: (notAfterSeconds: number) => void;
 }
 
 /**
  * The poster adapter: one call posts `{app_id, seqno, time_sent}` (see `collectorClient.ts` for
  * the retries and the lean client), says when the request went on the wire, and reports the
  * answer. Once more on a 401 in bearer mode, after renewing the token. Each attempt times out
- * on its own, and the whole post has a deadline.
+ * on its own, and the whole post — waiting for a token included — has a deadline.
  */
 export function createPoster(options: PosterOptions): PostFn {
   const client = createCollectorClient({
@@ -44,6 +55,7 @@ export function createPoster(options: PosterOptions): PostFn {
   const deadlineMs = postDeadlineMs(options);
   const wallClock = options.wallClock ?? (() => new Date());
   const now = options.now ?? (() => performance.now());
+  const hooks = { now, onPhases: options.onPhases, onCertificate: options.onCertificate };
   return (seqno) =>
     new Observable<PostProgress>((subscriber) => {
       const body = JSON.stringify({
@@ -53,23 +65,33 @@ export function createPoster(options: PosterOptions): PostFn {
       });
       const controller = new AbortController();
       let done = false;
-      const deadline = setTimeout(() => controller.abort(), deadlineMs);
-      const transport = wireTransport(secure, options.timeoutMs, () => {
-        if (!done) subscriber.next({ kind: 'on-the-wire', at: now() });
-      });
-      send(client, path, tokens, body, { signal: controller.signal, transport }).then(
-        (retries) => {
-          done = true;
-          clearTimeout(deadline);
-          subscriber.next({ kind: 'answered', retries });
-          subscriber.complete();
+      const fail = (error: unknown) => {
+        if (done) return;
+        done = true;
+        clearTimeout(deadline);
+        subscriber.error(error);
+      };
+      // Aborting ends the attempt or the wait for a token with its own error at once; should
+      // anything still hold on, the post fails on the next turn regardless.
+      const deadline = setTimeout(() => {
+        controller.abort();
+        setImmediate(() => fail(Object.assign(new Error('timeout'), { retries: 0 })));
+      }, deadlineMs);
+      const transport = wireTransport(
+        secure,
+        options.timeoutMs,
+        () => {
+          if (!done) subscriber.next({ kind: 'on-the-wire', at: now() });
         },
-        (error: unknown) => {
-          done = true;
-          clearTimeout(deadline);
-          subscriber.error(error);
-        },
+        hooks,
       );
+      send(client, path, tokens, body, { signal: controller.signal, transport }).then((retries) => {
+        if (done) return;
+        done = true;
+        clearTimeout(deadline);
+        subscriber.next({ kind: 'answered', retries });
+        subscriber.complete();
+      }, fail);
       // Unsubscribed while running (shutdown): abort, and no retry follows.
       return () => {
         if (done) return;
@@ -90,9 +112,9 @@ async function send(
 ): Promise<number> {
   let renewed = 0;
   for (;;) {
+    let response: AxiosResponse;
     try {
-      const response = await client.post(path, body, config);
-      return renewed + (response.config['axios-retry']?.retryCount ?? 0);
+      response = await client.post(path, body, config);
     } catch (error) {
       const retries =
         renewed + (isAxiosError(error) ? (error.config?.['axios-retry']?.retryCount ?? 0) : 0);
@@ -105,6 +127,11 @@ async function send(
       }
       throw Object.assign(new Error(describePostError(error)), { retries });
     }
+    const retries = renewed + (response.config['axios-retry']?.retryCount ?? 0);
+    if (!isCollectorSuccess(response.status, response.data)) {
+      throw Object.assign(new Error(NOT_THE_COLLECTORS_ANSWER), { retries });
+    }
+    return retries;
   }
 }
 

@@ -1,155 +1,221 @@
-import { randomBytes } from 'node:crypto';
-import { connectable, defer, timer } from 'rxjs';
-import { retry } from 'rxjs/operators';
-import { derivedStreams } from '../streams/derivedStreams';
-import { probe$ } from '../streams/probe';
+import { BehaviorSubject } from 'rxjs';
+import { perTarget } from '../streams/perTarget';
 import { postingWindowMs, readinessProblems } from '../streams/readiness';
 import type { TrackerState } from '../streams/trackerState';
-import { clientCredentials, type TokenSource } from './auth';
 import { monotonicScheduler } from './clock';
 import type { Config } from './config';
-import { logEffect } from './effectLog';
 import { eventTable } from './eventTable';
 import type { Logger } from './logger';
-import { createMetrics, type ProbeMetrics } from './metrics';
-import { createPoster } from './poster';
+import { createMetrics } from './metrics';
+import { registerProcessMetrics } from './metricsProcess';
 import { redactor } from './redact';
-import { probeRoutes } from './routes';
+import { probeRoutes, text } from './routes';
 import { secretValues } from './secrets';
 import { startHttpServer } from './server';
 import { statusPage } from './statusPage';
 import { statusView } from './statusView';
 import { writeStdout } from './stdout';
-import { createConnect } from './subscription';
-import { VERSION } from './version';
+import { type RunningTarget, runTarget, type TargetSpec } from './target/runTarget';
+import { createSharedServices } from './target/sharedServices';
+import { sameTarget } from './targets/diffTargets';
 
 export interface RunningProbe {
-  readonly appId: string;
   readonly port: number;
+  /** The first target's app id (the one-target form's). */
+  readonly appId: string;
+  /** The first target's tracker state (the one-target form's). */
   state(): TrackerState | undefined;
-  /** Stops posting, closes the listeners and the HTTP server. */
+  /** The targets running now, by id. */
+  targets(): ReadonlyMap<string, RunningTarget>;
+  /** Loads the targets again and applies them as a difference by id. */
+  reload(): Promise<ReloadOutcome>;
+  /** Stops every target and the HTTP server. */
   stop(): Promise<void>;
 }
 
-const TICK_MS = 1_000;
+/** What a reload did: applied, or refused with every problem (the running set stays). */
+export type ReloadOutcome =
+  | {
+      readonly ok: true;
+      readonly added: number;
+      readonly removed: number;
+      readonly changed: number;
+    }
+  | { readonly ok: false; readonly problems: readonly string[] };
+
+/** Where the targets come from: the ones to start with, and how to read them again. */
+export interface TargetSource {
+  readonly initial: readonly TargetSpec[];
+  readonly load?: () => Promise<
+    { readonly targets: readonly TargetSpec[] } | { readonly problems: readonly string[] }
+  >;
+  /** The shard this process is, for `probe_shard_info`. */
+  readonly shard?: { readonly index: number; readonly count: number };
+}
+
 const TABLE_EVERY_MS = 30_000;
 
-/** The composition root: wires the stream core to its adapters and sinks, and starts it. */
-export async function startProbe(config: Config, logger: Logger): Promise<RunningProbe> {
-  const { dataset, posting, subscription, tracker, server, run } = config;
-  const appId = randomBytes(4).toString('hex');
-  // What a person or a scraper reads is masked like the logs: a server may echo a secret.
-  const redact = redactor(secretValues(config));
+/**
+ * The composition root: one HTTP server, one registry, one clock and the shared clients for
+ * the whole process; one pipeline per target (`perTarget`), following the target set, which
+ * a reload replaces. Without a source, the one target of `config` (labelled by its dataset id).
+ */
+export async function startProbe(
+  config: Config,
+  logger: Logger,
+  source: TargetSource = { initial: [{ id: config.dataset.id, labels: {}, config }] },
+): Promise<RunningProbe> {
+  const { server, run } = config;
   const now = () => monotonicScheduler.now();
-  const startedAt = now();
-  const authMode = config.auth.clientId ? 'bearer' : 'webhook';
   const metrics = createMetrics({ latencyBucketsSeconds: server.latencyBucketsSeconds });
-  // The one target of the environment's variables is labelled with its dataset id.
-  const targetId = dataset.id;
-  const post = createPoster({
-    ...posting,
-    dataset,
-    appId,
-    tokens: authMode === 'bearer' ? bearerTokens(config, metrics, logger) : undefined,
-    onRetry(retry, reason) {
-      logger.debug('retrying post', { retry, reason });
-    },
+  const processMetrics = registerProcessMetrics(metrics.registry, source.shard);
+  const services = createSharedServices({
+    metrics,
+    logger,
+    logLevel: run.logLevel,
+    log: { human: run.local },
   });
-  const connect = createConnect({ ...subscription, dataset });
   logger.info('probe starting', {
-    appId,
-    dataset: dataset.id,
-    version: dataset.version,
-    authMode,
-    collector: posting.collectorUrl,
-    subscription: subscription.url,
-    listeners: subscription.listeners,
-    intervalSeconds: posting.intervalMs / 1000,
+    targets: source.initial.length,
+    shard: source.shard ? `${source.shard.index} of ${source.shard.count}` : undefined,
   });
-
-  // Every actor handles its own failures; this outer retry is the last line, for a bug that
-  // still escapes. It restarts the pipeline (tracked events are lost) rather than the process.
-  const options = { tracker: { ...tracker, appId }, posting, subscription, tickMs: TICK_MS };
-  const step$ = connectable(
-    defer(() => probe$(options, { post, connect }, monotonicScheduler)).pipe(
-      retry({
-        delay: (error: unknown) => {
-          metrics.pipelineRestarted(targetId);
-          logger.error('pipeline failed, restarting in 1 s', { error: String(error) });
-          return timer(1_000);
-        },
-      }),
+  const byId = (specs: readonly TargetSpec[]) => new Map(specs.map((spec) => [spec.id, spec]));
+  const set$ = new BehaviorSubject(byId(source.initial));
+  const running = new Map<string, RunningTarget>();
+  // What a person or a scraper reads is masked like the logs: a server may echo a secret.
+  let redact = redactor(source.initial.flatMap((spec) => secretValues(spec.config)));
+  const targets = set$.pipe(
+    perTarget(
+      (_, spec) => runTarget(spec, services),
+      (a, b) => sameTarget(a, b),
     ),
   );
-  const streams = derivedStreams(step$);
-  let latest: TrackerState | undefined;
-  const sinks = metrics.follow(
-    {
-      id: targetId,
-      appId,
-      dataset,
-      version: VERSION,
-      authMode,
-      listeners: subscription.listeners,
-      latencyObjectiveSeconds: tracker.latencyObjectiveMs / 1000,
-    },
-    streams,
-  );
-  sinks.add(streams.effects$.subscribe((effect) => logEffect(logger, effect)));
-  sinks.add(
-    streams.state$.subscribe((state) => {
-      latest = state;
-    }),
-  );
-  sinks.add(step$.connect());
+  const pipelines = targets.subscribe(({ id, value }) => {
+    running.set(id, value);
+  });
+  const follow = set$.subscribe((set) => {
+    for (const id of running.keys()) if (!set.has(id)) running.delete(id);
+    processMetrics.configured([...set.values()]);
+  });
+  pipelines.add(follow);
 
-  const windowMs = postingWindowMs(posting.intervalMs, posting.timeoutMs);
-  const statusOptions = {
-    configuredListeners: subscription.listeners,
-    postIntervalMs: posting.intervalMs,
-    postingWindowMs: windowMs,
-    startedAt,
+  let reloading: Promise<ReloadOutcome> = Promise.resolve({
+    ok: true,
+    added: 0,
+    removed: 0,
+    changed: 0,
+  });
+  const reloadOnce = async (): Promise<ReloadOutcome> => {
+    if (!source.load) return { ok: true, added: 0, removed: 0, changed: 0 };
+    const loaded = await source.load().catch((error: unknown) => ({
+      problems: [`targets could not be read: ${String(error)}`],
+    }));
+    if ('problems' in loaded) {
+      processMetrics.reloaded(false);
+      logger.error('reload refused, the running targets stay', { problems: loaded.problems });
+      return { ok: false, problems: loaded.problems };
+    }
+    const before = set$.value;
+    const after = byId(loaded.targets);
+    const outcome = {
+      ok: true as const,
+      added: [...after.keys()].filter((id) => !before.has(id)).length,
+      removed: [...before.keys()].filter((id) => !after.has(id)).length,
+      changed: [...after.values()].filter((spec) => {
+        const old = before.get(spec.id);
+        return old !== undefined && !sameTarget(old, spec);
+      }).length,
+    };
+    redact = redactor(loaded.targets.flatMap((spec) => secretValues(spec.config)));
+    set$.next(after);
+    processMetrics.reloaded(true);
+    logger.info('targets reloaded', { targets: after.size, ...outcome });
+    return outcome;
   };
+  // One reload at a time, in the order asked.
+  const reload = () => {
+    reloading = reloading.then(reloadOnce, reloadOnce);
+    return reloading;
+  };
+
+  const first = (): RunningTarget | undefined => {
+    const ids = [...running.keys()].sort();
+    return ids.length > 0 ? running.get(ids[0]) : undefined;
+  };
+  const statusOf = (target: RunningTarget) => {
+    const { posting, subscription } = target.config;
+    return {
+      configuredListeners: subscription.listeners,
+      postIntervalMs: posting.intervalMs,
+      postingWindowMs: postingWindowMs(posting.intervalMs, posting.timeoutMs),
+      startedAt: target.startedAt,
+    };
+  };
+  const firstSpec = source.initial[0];
+  const title = firstSpec
+    ? `dataplatform-probe · ${firstSpec.config.dataset.id} v${firstSpec.config.dataset.version}`
+    : 'dataplatform-probe';
   const http = await startHttpServer(
     server.port,
     server.host,
     probeRoutes({
       registry: metrics.registry,
-      page: statusPage(`dataplatform-probe · ${dataset.id} v${dataset.version}`),
-      statusJson: () =>
-        latest ? redact(JSON.stringify(statusView(latest, now(), statusOptions))) : '{}',
-      readinessProblems: () => readinessProblems(latest, now(), windowMs, startedAt),
+      page: statusPage(title),
+      statusJson: () => {
+        const target = first();
+        return target?.state
+          ? redact(JSON.stringify(statusView(target.state, now(), statusOf(target))))
+          : '{}';
+      },
+      readinessProblems: () => {
+        const problems: string[] = [];
+        for (const [id, target] of running) {
+          const { postingWindowMs: windowMs, startedAt } = statusOf(target);
+          const own = readinessProblems(target.state, now(), windowMs, startedAt);
+          for (const problem of own)
+            problems.push(running.size > 1 ? `${id}: ${problem}` : problem);
+        }
+        return problems;
+      },
     }),
+    {
+      '/-/reload': async () => {
+        const outcome = await reload();
+        return outcome.ok
+          ? text(
+              200,
+              `reloaded: ${outcome.added} added, ${outcome.removed} removed, ${outcome.changed} changed\n`,
+            )
+          : text(400, `${outcome.problems.join('\n')}\n`);
+      },
+    },
   ).catch((error: unknown) => {
-    sinks.unsubscribe();
+    pipelines.unsubscribe();
     throw error;
   });
   logger.info('metrics served', { port: http.port });
 
   const table = run.local
-    ? setInterval(() => latest && writeStdout(redact(eventTable(latest, now()))), TABLE_EVERY_MS)
+    ? setInterval(() => {
+        for (const target of running.values()) {
+          if (target.state) writeStdout(redact(eventTable(target.state, now())));
+        }
+      }, TABLE_EVERY_MS)
     : undefined;
 
   return {
-    appId,
     port: http.port,
-    state: () => latest,
+    get appId() {
+      return first()?.appId ?? '';
+    },
+    state: () => first()?.state,
+    targets: () => running,
+    reload,
     async stop() {
       clearInterval(table);
-      sinks.unsubscribe();
+      pipelines.unsubscribe();
+      set$.complete();
       await http.close();
     },
   };
-}
-
-/** Bearer mode's token source, with every token request counted and logged (never the token). */
-function bearerTokens(config: Config, metrics: ProbeMetrics, logger: Logger): TokenSource {
-  return clientCredentials({
-    ...config.auth,
-    onRequest(result, detail) {
-      metrics.tokenRequest(result);
-      if (result === 'ok') logger.debug('access token fetched', { detail });
-      else logger.warn('access token request failed', { detail });
-    },
-  });
 }

@@ -9,7 +9,7 @@ export interface Reply {
   readonly headers?: Readonly<Record<string, string>>;
 }
 
-/** A route answers a GET; it may be async (the metrics registry is). */
+/** A route answers a GET (or, among the `posts`, a POST); it may be async. */
 export type Route = (request: IncomingMessage) => Reply | Promise<Reply>;
 
 export interface HttpServer {
@@ -19,16 +19,18 @@ export interface HttpServer {
 
 /**
  * A minimal HTTP server for the metrics, health and status routes: GET and HEAD only, exact
- * paths (the query string is ignored), and a route that throws answers 500 instead of taking
+ * paths (the query string is ignored) — and POST only at the exact paths of `posts` (a
+ * reload), whose body is never read — and a route that throws answers 500 instead of taking
  * the process down.
  */
 export async function startHttpServer(
   port: number,
   host: string,
   routes: Record<string, Route>,
+  posts: Record<string, Route> = {},
 ): Promise<HttpServer> {
   const server: Server = createServer((request, response) => {
-    handle(routes, request, response).catch(() => {
+    handle(routes, posts, request, response).catch(() => {
       if (!response.headersSent) response.writeHead(500);
       response.end();
     });
@@ -55,13 +57,16 @@ export async function startHttpServer(
 
 async function handle(
   routes: Record<string, Route>,
+  posts: Record<string, Route>,
   request: IncomingMessage,
   response: ServerResponse,
 ): Promise<void> {
   const path = (request.url ?? '/').split('?')[0];
-  const route = Object.hasOwn(routes, path) ? routes[path] : undefined;
-  if (request.method !== 'GET' && request.method !== 'HEAD') {
-    response.writeHead(405, { Allow: 'GET, HEAD' }).end();
+  const post = request.method === 'POST' && Object.hasOwn(posts, path);
+  const table = post ? posts : routes;
+  const route = Object.hasOwn(table, path) ? table[path] : undefined;
+  if (!post && request.method !== 'GET' && request.method !== 'HEAD') {
+    response.writeHead(405, { Allow: Object.hasOwn(posts, path) ? 'POST' : 'GET, HEAD' }).end();
     return;
   }
   if (!route) {

@@ -76,14 +76,15 @@ export const SETTINGS = {
     ),
   },
   auth: {
-    environment: feedsOthers(
-      choice(
+    environment: {
+      ...choice(
         'OKDATA_ENVIRONMENT',
         ['dev', 'prod'],
         'prod',
         'dev or prod: picks the collector and Keycloak defaults',
       ),
-    ),
+      toValue: same,
+    },
     clientId: text(
       'OKDATA_CLIENT_ID',
       'client id; with the secret, posts use bearer auth',
@@ -203,6 +204,32 @@ export const SETTINGS = {
         [0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300],
         'buckets of the latency histogram',
         50,
+      ),
+    ),
+  },
+  targets: {
+    file: processWide(
+      text(
+        'PROBE_TARGETS_FILE',
+        'a targets file (YAML or JSON), or a directory of them; unset, the one target these variables describe',
+        4096,
+        { kind: 'optional', default: '' },
+      ),
+    ),
+    shards: processWide(
+      whole(
+        'PROBE_SHARDS',
+        1,
+        'processes sharing one targets file; each runs the targets it wins (rendezvous hashing)',
+        [1, 1000],
+      ),
+    ),
+    shardIndex: processWide(
+      text(
+        'PROBE_SHARD_INDEX',
+        'which of the shards this process is (0-based); unset, the trailing -N of HOSTNAME (a StatefulSet pod), else 0',
+        4,
+        { kind: 'optional', default: '' },
       ),
     ),
   },

@@ -1,9 +1,11 @@
+import { TLSSocket } from 'node:tls';
 import { concat, NEVER, Observable, of } from 'rxjs';
 import { map, switchMap } from 'rxjs/operators';
 import makeWebSocketObservable, { type WebSocketLike } from 'rxjs-websockets';
 import WebSocket from 'ws';
 import { type ConnectFn, ConnectionEnded } from '../streams/connection';
 import { type Disconnect, type SocketEvent, WIRE_TEXT_CHARS } from '../streams/messages';
+import { earliestNotAfter } from './certExpiry';
 import type { Config } from './config';
 
 export interface SubscriptionOptions
@@ -11,6 +13,8 @@ export interface SubscriptionOptions
   readonly dataset: Pick<Config['dataset'], 'id' | 'webhookToken'>;
   /** Frames larger than this close the connection (ws answers 1009) instead of being buffered. */
   readonly maxFrameBytes?: number;
+  /** The earliest notAfter (unix seconds) of the server's chain, per TLS connection. */
+  readonly onCertificate?: (notAfterSeconds: number) => void;
 }
 
 const DEFAULT_MAX_FRAME_BYTES = 1024 * 1024;
@@ -44,6 +48,12 @@ export function createConnect(options: SubscriptionOptions): ConnectFn {
           perMessageDeflate: false,
         });
         socket = ws;
+        // The handshake's answer came over the connection's TLS socket, if it has one.
+        ws.on('upgrade', (response) => {
+          if (!(response.socket instanceof TLSSocket)) return;
+          const notAfter = earliestNotAfter(response.socket);
+          if (notAfter !== undefined) options.onCertificate?.(notAfter);
+        });
         // Registered before rxjs-websockets' own handlers, so the code is known when it errors.
         ws.on('close', (code, reason) => {
           closed = { code, reason: reason.toString().slice(0, WIRE_TEXT_CHARS) };

@@ -51,6 +51,11 @@ export interface ProbeDependencies {
   readonly post: PostFn;
   readonly connect: ConnectFn;
   readonly random?: () => number;
+  /**
+   * How long from now until this target's slot (see `phase.ts`), read when posting begins; the
+   * schedule then runs from there. Without it, posting begins at once.
+   */
+  readonly slotDelayMs?: () => number;
 }
 
 /**
@@ -60,7 +65,7 @@ export interface ProbeDependencies {
  */
 export function probe$(
   { tracker, posting, subscription, tickMs }: ProbeOptions,
-  { post, connect, random }: ProbeDependencies,
+  { post, connect, random, slotDelayMs }: ProbeDependencies,
   scheduler: SchedulerLike = asyncScheduler,
 ): Observable<TrackerStep> {
   let connectionIds = 0;
@@ -91,7 +96,7 @@ export function probe$(
   );
   const outcome$ = race(firstConnected$, timer(subscription.connectTimeoutMs, scheduler)).pipe(
     take(1),
-    switchMap(() => postSchedule$(posting.intervalMs, scheduler)),
+    switchMap(() => postSchedule$(posting.intervalMs, scheduler, slotDelayMs?.() ?? 0)),
     postEvents(post, posting.maxInFlight, scheduler),
   );
   const tick$ = interval(tickMs, scheduler).pipe(map((): Tick => ({ kind: 'tick' })));

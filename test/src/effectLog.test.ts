@@ -24,3 +24,9 @@ test('events past their objective are told as they settle, before they are lost'
   logEffect(logger, { kind: 'overdue', seqnos: [7, 8, 9] });
   assert.match(lines[0], /WARN +events past their latency objective.* count=3 first=7 last=9$/);
 });
+
+test('a field without a value is left out of a human line, as of a JSON one', () => {
+  const { lines, logger } = humanLines();
+  logger.info('probe starting', { targets: 1, shard: undefined });
+  assert.match(lines[0], /INFO +probe starting targets=1$/);
+});

@@ -26,7 +26,9 @@ const FAST = {
   POST_TIMEOUT_SECONDS: '0.3',
   POST_RETRY_MAX_DELAY_SECONDS: '0.05',
   MARK_EVENT_LOST_TIMEOUT_SECONDS: '0.6',
-  PURGE_EVENT_TIMEOUT_SECONDS: '1',
+  // Long enough that an event handed over by a hub is never forgotten before a starved probe
+  // reads it: the books are compared with what the stand-ins did.
+  PURGE_EVENT_TIMEOUT_SECONDS: '5',
   CLEAN_EVENTS_INTERVAL_SECONDS: '0.1',
   MISSING_GRACE_SECONDS: '0.2',
   TOKEN_TIMEOUT_SECONDS: '0.3',
@@ -41,13 +43,58 @@ const FAST = {
 const PAGES = ['/', '/metrics', '/healthz', '/readyz', '/status', '/status.json'];
 
 /**
- * Runs the probe against the given services for `forMs`, then checks what must hold whatever
- * the peers did, and stops it with SIGTERM.
+ * What the stand-ins did, to hold the probe's books against: the events the collector took
+ * (answered as taken), and of those the ones the hub handed to a subscriber. `stop` makes the
+ * collector take nothing more, so the books can settle before they are compared.
+ */
+interface StandInRecord {
+  readonly taken: () => number;
+  readonly delivered: () => number;
+  readonly stop: () => void;
+}
+
+/** A publish function that records which of the probe's events the hub handed on. */
+function deliveries(hub: { publish(dataset: string, json: string): number }) {
+  const delivered = new Set<number>();
+  return {
+    delivered: () => delivered.size,
+    publish(dataset: string, json: string): number {
+      const count = hub.publish(dataset, json);
+      const seqno = (JSON.parse(json) as { seqno?: unknown }).seqno;
+      if (count > 0 && typeof seqno === 'number') delivered.add(seqno);
+      return count;
+    },
+  };
+}
+
+/** The record of the stand-in collector, publishing through `published`. */
+function standInRecord(
+  collector: { stats: { events: Map<number, unknown> }; tuning: { FAIL_PERCENT: number } },
+  published: { delivered: () => number },
+): StandInRecord {
+  return {
+    taken: () => collector.stats.events.size, // by seqno: a retried post is one event
+
+    delivered: published.delivered,
+    stop: () => {
+      collector.tuning.FAIL_PERCENT = 100;
+    },
+  };
+}
+
+/** Long enough after the collector stops taking posts for every event taken to settle. */
+const SETTLE_MS = 1_500;
+
+/**
+ * Runs the probe against the given services for `forMs`, then stops the collector taking
+ * posts, lets the books settle, and checks what must hold whatever the peers did — the books
+ * equal to what the stand-ins did — and stops it with SIGTERM.
  */
 async function survives(
   env: Record<string, string>,
   forMs: number,
   secrets: () => string[],
+  record: StandInRecord,
   during?: (port: number) => Promise<void>,
 ): Promise<Map<string, number>> {
   const probe = run({ ...FAST, ...env });
@@ -56,6 +103,8 @@ async function survives(
     const started = Date.now();
     await during?.(port);
     await sleep(Math.max(0, forMs - (Date.now() - started)));
+    record.stop();
+    await sleep(SETTLE_MS);
     const health = await fetch(`http://127.0.0.1:${port}/healthz`);
     assert.equal(health.status, 200);
     const pages = await Promise.all(
@@ -63,13 +112,19 @@ async function survives(
     );
     const metrics = await scrape(port);
     const value = (name: string) => metrics.get(name) ?? 0;
+    // The books against the stand-ins' own records, not against each other.
+    assert.equal(value('probe_events_posted_total'), record.taken(), 'posted = taken');
     assert.equal(
-      value('probe_events_posted_total'),
-      value('probe_events_received_total') +
-        value('probe_events_lost_total') +
-        value('probe_events_in_flight'),
-      'posted = received + lost + in flight',
+      value('probe_events_received_total') + value('probe_events_late_total'),
+      record.delivered(),
+      'received (late ones too) = delivered',
     );
+    assert.equal(
+      value('probe_events_lost_total'),
+      record.taken() - value('probe_events_received_total'),
+      'lost = taken and not received in time',
+    );
+    assert.equal(value('probe_events_in_flight'), 0, 'nothing in flight once settled');
     assert.ok(value('probe_events_tracked') < 200, `${value('probe_events_tracked')} tracked`);
     const rssMiB = value('process_resident_memory_bytes') / 2 ** 20;
     assert.ok(rssMiB < 250, `RSS ${rssMiB.toFixed(0)} MiB`);
@@ -89,14 +144,17 @@ async function survives(
 
 type Answer = (request: IncomingMessage, response: ServerResponse, body: string) => void;
 
-/** An HTTP server whose n-th request gets `answers[n % answers.length]`. */
+/** An HTTP server whose n-th request gets `answers[n % answers.length]`; 503 once stopped. */
 async function cycling(answers: Answer[]) {
   let n = 0;
+  let stopped = false;
   const open = new Set<ServerResponse>();
   const server = createServer((request, response) => {
     open.add(response);
     response.on('close', () => open.delete(response));
-    const answer = answers[n++ % answers.length];
+    const answer: Answer = stopped
+      ? (_, stop) => stop.writeHead(503).end()
+      : answers[n++ % answers.length];
     let body = '';
     request.on('data', (chunk) => {
       body += chunk;
@@ -107,6 +165,9 @@ async function cycling(answers: Answer[]) {
   return {
     url: `http://127.0.0.1:${listening.port}`,
     requests: () => n,
+    stop: () => {
+      stopped = true;
+    },
     close: () =>
       listening.close(() => {
         for (const response of open) response.destroy();
@@ -121,6 +182,8 @@ describe('hostile peers', { concurrency: false, timeout: 60_000 }, () => {
   test('a hostile collector: oversized, garbage, resets, drips, redirects, absurd Retry-After', async () => {
     const hub = await startHub({ port: 0, token: WEBHOOK });
     after(() => hub.close());
+    const published = deliveries(hub);
+    const taken = new Set<number>();
     const collector = await cycling([
       (request, response) =>
         response.writeHead(200).end(`${echoToken(request)}${'x'.repeat(200_000)}`),
@@ -135,7 +198,8 @@ describe('hostile peers', { concurrency: false, timeout: 60_000 }, () => {
       (_, response) => response.writeHead(429, { 'Retry-After': '100000' }).end(),
       (_, response) => response.writeHead(200, { 'X-Big': 'y'.repeat(40_000) }).end('{}'),
       (_, response, body) => {
-        hub.publish(DATASET, body);
+        taken.add((JSON.parse(body) as { seqno: number }).seqno);
+        published.publish(DATASET, body);
         response.writeHead(200, { 'Content-Type': 'application/json' }).end('{"message":"Ok"}');
       },
     ]);
@@ -144,6 +208,7 @@ describe('hostile peers', { concurrency: false, timeout: 60_000 }, () => {
       { WEBSOCKET_URL: `ws://127.0.0.1:${hub.port}`, EVENT_COLLECTOR_URL: collector.url },
       3_000,
       () => [],
+      { taken: () => taken.size, delivered: published.delivered, stop: collector.stop },
     );
     assert.ok((metrics.get('probe_event_post_errors_total') ?? 0) > 5);
     assert.ok(collector.requests() > 20);
@@ -172,9 +237,10 @@ describe('hostile peers', { concurrency: false, timeout: 60_000 }, () => {
       (_, response) => json(response, token(1)),
     ]);
     after(() => tokens.close());
+    const published = deliveries(hub);
     const collector = await startCollector({
       port: 0,
-      publish: (dataset, body) => hub.publish(dataset, body),
+      publish: published.publish,
       acceptBearer: (bearer) => issued.includes(bearer),
     });
     after(() => collector.close());
@@ -188,6 +254,7 @@ describe('hostile peers', { concurrency: false, timeout: 60_000 }, () => {
       },
       3_000,
       () => issued,
+      standInRecord(collector, published),
     );
     assert.ok((metrics.get('probe_token_requests_total{result="error"}') ?? 0) > 0);
   });
@@ -220,15 +287,20 @@ describe('hostile peers', { concurrency: false, timeout: 60_000 }, () => {
       }
     });
     const address = wss.address() as { port: number };
+    // Events go nowhere: every event taken is lost, whatever the hub sends.
     const collector = await startCollector({ port: 0, publish: () => undefined });
     after(() => collector.close());
     const metrics = await survives(
       {
         WEBSOCKET_URL: `ws://127.0.0.1:${address.port}`,
         EVENT_COLLECTOR_URL: `http://127.0.0.1:${collector.port}`,
+        // No receipt can prove a post here: a post timed out by a flooded probe, though the
+        // collector took it, would be a post error and not posted.
+        POST_TIMEOUT_SECONDS: '2',
       },
       3_000,
       () => [],
+      standInRecord(collector, { delivered: () => 0 }),
       async (port) => {
         // While the hub misbehaves, the status page is read: it must never show the token.
         for (let i = 0; i < 10; i++) {
@@ -245,10 +317,8 @@ describe('hostile peers', { concurrency: false, timeout: 60_000 }, () => {
   test('hostile metrics clients: slowloris, malformed requests, huge URLs, floods', async () => {
     const hub = await startHub({ port: 0, token: WEBHOOK });
     after(() => hub.close());
-    const collector = await startCollector({
-      port: 0,
-      publish: (dataset, body) => hub.publish(dataset, body),
-    });
+    const published = deliveries(hub);
+    const collector = await startCollector({ port: 0, publish: published.publish });
     after(() => collector.close());
     const sockets: Socket[] = [];
     after(() => {
@@ -262,6 +332,7 @@ describe('hostile peers', { concurrency: false, timeout: 60_000 }, () => {
       },
       3_000,
       () => [],
+      standInRecord(collector, published),
       async (port) => {
         const open = (first: string) => {
           const socket = connect(port, '127.0.0.1');

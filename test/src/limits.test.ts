@@ -211,6 +211,7 @@ describe('every count and length has a ceiling', () => {
       'MAX_POSTS_IN_FLIGHT',
       'METRICS_PORT',
       'POST_EVENT_RETRIES',
+      'PROBE_SHARDS',
       'WEBSOCKET_LISTENERS',
     ]);
     for (const { env, limits } of wholes) {

@@ -40,7 +40,7 @@ test('keys are the variables in camelCase, without PROBE_', () => {
   );
 });
 
-test('the process-wide settings are the server, the logs and the local stand-ins', () => {
+test('the process-wide settings are the server, the logs, the local stand-ins and the targets', () => {
   assert.deepEqual(
     processSettings()
       .map(({ setting }) => setting.env)
@@ -51,6 +51,9 @@ test('the process-wide settings are the server, the logs and the local stand-ins
       'LOG_LEVEL',
       'METRICS_HOST',
       'METRICS_PORT',
+      'PROBE_SHARDS',
+      'PROBE_SHARD_INDEX',
+      'PROBE_TARGETS_FILE',
       'RUN_LOCAL',
     ],
   );

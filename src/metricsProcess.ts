@@ -1,0 +1,85 @@
+import { Gauge, type Registry } from 'prom-client';
+import type { TargetSpec } from './target/runTarget';
+
+export interface ProcessMetrics {
+  /** The targets this process runs now, and how many the file holds for all shards. */
+  configured(running: readonly TargetSpec[], inFile?: number): void;
+  reloaded(ok: boolean): void;
+}
+
+/**
+ * The process's own series: the targets configured and owned, each target's info (dataset,
+ * version, environment and the file's labels, so the per-target series need carry only
+ * `target`), the shard, and how the last reload went — named as Prometheus names its own.
+ */
+export function registerProcessMetrics(
+  registry: Registry,
+  shard: { readonly index: number; readonly count: number } = { index: 0, count: 1 },
+): ProcessMetrics {
+  const registers = [registry];
+  const gauge = (name: string, help: string, labelNames: string[] = []) =>
+    new Gauge({ name, help, labelNames, registers });
+  const configured = gauge(
+    'probe_targets_configured',
+    'Targets in the loaded targets file (all shards), or 1 for the one-target form.',
+  );
+  const owned = gauge('probe_targets_owned', 'Targets this process runs (its shard of them).');
+  const reloadOk = gauge(
+    'probe_config_last_reload_successful',
+    'Whether the last reload of the targets applied (1) or was refused (0).',
+  );
+  const reloadAt = gauge(
+    'probe_config_last_reload_success_timestamp_seconds',
+    'When the targets were last loaded successfully (unix seconds).',
+  );
+  gauge('probe_shard_info', 'Constant 1: which shard this process is, of how many.', [
+    'shard',
+    'shards',
+  ])
+    .labels(String(shard.index), String(shard.count))
+    .set(1);
+  let specs: readonly TargetSpec[] = [];
+  // Its label names follow the targets' own labels, so it is made again when they change.
+  let info: Gauge | undefined;
+  let infoLabels = '';
+  const refreshInfo = () => {
+    const own = [...new Set(specs.flatMap((spec) => Object.keys(spec.labels)))].sort();
+    const names = ['target', 'dataset', 'version', 'environment', ...own.filter(free)];
+    if (info === undefined || names.join() !== infoLabels) {
+      if (info) registry.removeSingleMetric('probe_target_info');
+      info = gauge('probe_target_info', 'Constant 1, labelled with what each target is.', names);
+      infoLabels = names.join();
+    }
+    info.reset();
+    for (const spec of specs) {
+      const { dataset, auth } = spec.config;
+      info.set(
+        {
+          ...Object.fromEntries(own.filter(free).map((name) => [name, spec.labels[name] ?? ''])),
+          target: spec.id,
+          dataset: dataset.id,
+          version: dataset.version,
+          environment: String(auth.environment),
+        },
+        1,
+      );
+    }
+  };
+  reloadOk.set(1);
+  reloadAt.set(Date.now() / 1000);
+  return {
+    configured(running, inFile = running.length) {
+      specs = running;
+      configured.set(inFile);
+      owned.set(running.length);
+      refreshInfo();
+    },
+    reloaded(ok) {
+      reloadOk.set(ok ? 1 : 0);
+      if (ok) reloadAt.set(Date.now() / 1000);
+    },
+  };
+}
+
+/** A file's label may not take the name of one the info series sets itself. */
+const free = (name: string) => !['target', 'dataset', 'version', 'environment'].includes(name);

@@ -1,0 +1,138 @@
+import { randomBytes } from 'node:crypto';
+import { concat, connectable, defer, NEVER, Observable, of, timer } from 'rxjs';
+import { retry } from 'rxjs/operators';
+import { derivedStreams } from '../../streams/derivedStreams';
+import { delayToSlotMs } from '../../streams/phase';
+import { probe$ } from '../../streams/probe';
+import type { TrackerState } from '../../streams/trackerState';
+import { monotonicScheduler } from '../clock';
+import type { Config } from '../config';
+import { logEffect } from '../effectLog';
+import { createPoster } from '../poster';
+import { secretValues } from '../secrets';
+import { createConnect } from '../subscription';
+import { VERSION } from '../version';
+import type { SharedServices } from './sharedServices';
+
+/** A target as the process runs it: its id (the `target` label), labels and settings. */
+export interface TargetSpec {
+  readonly id: string;
+  readonly labels: Readonly<Record<string, string>>;
+  readonly config: Config;
+}
+
+/** A running target, for the status page and readiness. */
+export interface RunningTarget extends TargetSpec {
+  readonly appId: string;
+  readonly startedAt: number;
+  /** The tracker state after its latest step. */
+  state: TrackerState | undefined;
+}
+
+const TICK_MS = 1_000;
+
+/**
+ * One target's pipeline and sinks: subscribing starts it (schedule, poster, listeners, fold,
+ * its metric series and log lines); unsubscribing stops it and removes its series. Emits the
+ * running target once, which then follows its tracker state. Nothing here knows of other
+ * targets: their peers cannot touch this one's books.
+ */
+export function runTarget(spec: TargetSpec, services: SharedServices): Observable<RunningTarget> {
+  return defer(() => {
+    const { metrics, wallClock } = services;
+    const { id, config } = spec;
+    const { dataset, posting, subscription, tracker } = config;
+    const appId = randomBytes(4).toString('hex');
+    const logger = services.loggerFor(id, secretValues(config));
+    const authMode = config.auth.clientId ? 'bearer' : 'webhook';
+    const http = services.httpMetrics(id);
+    const tokens =
+      authMode === 'bearer'
+        ? services.tokens(config.auth, (notAfter) => http.certificate('token', notAfter))
+        : undefined;
+    const post = createPoster({
+      ...posting,
+      dataset,
+      appId,
+      tokens: tokens?.source,
+      onPhases: http.observePhases,
+      onCertificate: (notAfter) => http.certificate('collector', notAfter),
+      onRetry(attempt, reason) {
+        logger.debug('retrying post', { retry: attempt, reason });
+      },
+    });
+    const connect = createConnect({
+      ...subscription,
+      dataset,
+      onCertificate: (notAfter) => http.certificate('subscription', notAfter),
+    });
+    logger.info('target starting', {
+      appId,
+      dataset: dataset.id,
+      version: dataset.version,
+      authMode,
+      collector: posting.collectorUrl,
+      subscription: subscription.url,
+      listeners: subscription.listeners,
+      intervalSeconds: posting.intervalMs / 1000,
+    });
+    const running: RunningTarget = {
+      ...spec,
+      appId,
+      startedAt: monotonicScheduler.now(),
+      state: undefined,
+    };
+
+    // Every actor handles its own failures; this outer retry is the last line, for a bug that
+    // still escapes. It restarts the pipeline (tracked events are lost), not the process.
+    const options = { tracker: { ...tracker, appId }, posting, subscription, tickMs: TICK_MS };
+    const dependencies = {
+      post,
+      connect,
+      slotDelayMs: () => delayToSlotMs(id, posting.intervalMs, wallClock()),
+    };
+    const step$ = connectable(
+      defer(() => probe$(options, dependencies, monotonicScheduler)).pipe(
+        retry({
+          delay: (error: unknown) => {
+            metrics.pipelineRestarted(id);
+            logger.error('pipeline failed, restarting in 1 s', { error: String(error) });
+            return timer(1_000);
+          },
+        }),
+      ),
+    );
+    const streams = derivedStreams(step$);
+    const sinks = metrics.follow(
+      {
+        id,
+        appId,
+        dataset,
+        version: VERSION,
+        authMode,
+        listeners: subscription.listeners,
+        latencyObjectiveSeconds: tracker.latencyObjectiveMs / 1000,
+      },
+      streams,
+    );
+    sinks.add(streams.effects$.subscribe((effect) => logEffect(logger, effect)));
+    sinks.add(
+      streams.state$.subscribe((state) => {
+        running.state = state;
+      }),
+    );
+    sinks.add(step$.connect());
+    sinks.add(() => {
+      tokens?.release();
+      http.remove();
+      logger.info('target stopped');
+    });
+    return new Observable<RunningTarget>((subscriber) => {
+      const inner = concat(of(running), NEVER).subscribe(subscriber);
+      return () => {
+        inner.unsubscribe();
+        sinks.unsubscribe();
+      };
+    });
+  });
+}

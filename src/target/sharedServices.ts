@@ -1,0 +1,73 @@
+import { clientCredentials, type TokenSource } from '../auth';
+import type { Config } from '../config';
+import { createLogger, type Logger, type LoggerOptions } from '../logger';
+import type { ProbeMetrics } from '../metrics';
+import { type HttpMetrics, registerHttpMetrics } from '../metricsHttp';
+import type { LogLevel } from '../settings';
+
+/** What every target of the process shares, made once. */
+export interface SharedServices {
+  readonly metrics: ProbeMetrics;
+  /** A target's HTTP series (phases, certificates), in the one registry. */
+  readonly httpMetrics: (targetId: string) => HttpMetrics;
+  /** A logger whose every line names the target and masks its secrets. */
+  readonly loggerFor: (targetId: string, secrets: readonly string[]) => Logger;
+  /**
+   * The token source of a target's client credentials: one per token server, realm and client,
+   * however many targets use it. `certificate` hears of the token server's certificate; the
+   * returned function stops that.
+   */
+  readonly tokens: (
+    auth: Config['auth'],
+    certificate: (notAfterSeconds: number) => void,
+  ) => { readonly source: TokenSource; readonly release: () => void };
+  /** Wall-clock milliseconds, read to place a target's posts in its slot. */
+  readonly wallClock: () => number;
+}
+
+export interface SharedOptions {
+  readonly metrics: ProbeMetrics;
+  readonly logLevel: LogLevel;
+  readonly log: Omit<LoggerOptions, 'fields' | 'secrets'>;
+  readonly logger: Logger;
+}
+
+export function createSharedServices({
+  metrics,
+  logLevel,
+  log,
+  logger,
+}: SharedOptions): SharedServices {
+  const http = registerHttpMetrics(metrics.registry);
+  const sources = new Map<string, { source: TokenSource; hearers: Set<(s: number) => void> }>();
+  return {
+    metrics,
+    httpMetrics: (targetId) => http.target(targetId),
+    loggerFor: (target, secrets) => createLogger(logLevel, { ...log, secrets, fields: { target } }),
+    tokens(auth, certificate) {
+      const { keycloakUrl, realm, clientId, clientSecret, tokenTimeoutMs } = auth;
+      const key = JSON.stringify([keycloakUrl, realm, clientId, clientSecret, tokenTimeoutMs]);
+      let shared = sources.get(key);
+      if (shared === undefined) {
+        const hearers = new Set<(s: number) => void>();
+        const source = clientCredentials({
+          ...auth,
+          onCertificate: (notAfter) => {
+            for (const hear of hearers) hear(notAfter);
+          },
+          onRequest(result, detail) {
+            metrics.tokenRequest(result);
+            if (result === 'ok') logger.debug('access token fetched', { clientId, detail });
+            else logger.warn('access token request failed', { clientId, detail });
+          },
+        });
+        shared = { source, hearers };
+        sources.set(key, shared);
+      }
+      const { hearers } = shared;
+      hearers.add(certificate);
+      return { source: shared.source, release: () => hearers.delete(certificate) };
+    },
+    wallClock: () => Date.now(),
+  };
+}

@@ -1,0 +1,23 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { shardIndex } from '../../src/targets/shardIndex';
+
+test('a StatefulSet pod finds its own shard in its name; the variable wins when set', () => {
+  assert.deepEqual(shardIndex('', 'probe-2', 4), { index: 2 });
+  assert.deepEqual(shardIndex('', 'dataplatform-probe-0', 1), { index: 0 });
+  assert.deepEqual(shardIndex('1', 'probe-2', 4), { index: 1 });
+  assert.deepEqual(shardIndex(' 3 ', undefined, 4), { index: 3 });
+  assert.deepEqual(shardIndex('', 'laptop', 1), { index: 0 });
+  assert.deepEqual(shardIndex('', undefined, 1), { index: 0 });
+});
+
+test('an index past the shards, or not a number, is a problem naming where it came from', () => {
+  const past = shardIndex('', 'probe-4', 4);
+  assert.ok(
+    'problem' in past &&
+      /host name "probe-4" gives shard 4, but PROBE_SHARDS is 4/.test(past.problem),
+  );
+  const junk = shardIndex('two', 'probe-1', 4);
+  assert.ok('problem' in junk && /expected a whole number/.test(junk.problem));
+  assert.ok('problem' in shardIndex('-1', undefined, 4));
+});
