@@ -27,6 +27,7 @@ th:nth-child(2), td:nth-child(2), td:last-child, th:last-child { text-align: lef
 #error { color: var(--bad); }
 .overview td, .overview th { text-align: left; vertical-align: top; }
 .overview tr { border-left: 6px solid var(--line); }
+.overview thead tr { border-left-color: transparent; }
 .overview tr.level-bad { border-left-color: var(--bad); background: #ffebe9; }
 .overview tr.level-warn { border-left-color: var(--warn); background: #fff8c5; }
 .overview tr.level-ok { border-left-color: var(--ok); }
