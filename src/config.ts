@@ -1,5 +1,5 @@
 import convict from 'convict';
-import { isUrl } from './configFormats';
+import { crossCheck } from './crossCheck';
 import { derivedLimitProblems } from './derivedLimits';
 import { redactor } from './redact';
 import { secretValuesInEnv } from './secrets';
@@ -49,73 +49,79 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   return grouped as unknown as Config;
 }
 
-/** Every variable's value in its own unit, defaults and fallbacks applied, all rules checked. */
+/**
+ * Every variable's value in its own unit, defaults and fallbacks applied, all rules checked.
+ * Every problem is found in one round: the format of each variable, then each rule between
+ * variables whose values are themselves good (a rule about a bad value would only repeat it).
+ */
 function readRaw(env: NodeJS.ProcessEnv): Raw {
   // A problem line may quote a value (a URL with a token in it); secrets never show.
   const redact = redactor(secretsOf(env));
   const config = convict(schema(), { env, args: [] });
+  const problems: string[] = [];
   try {
     config.validate({ allowed: 'strict' });
   } catch (error) {
-    throw new ConfigError(
-      String((error as Error).message)
+    problems.push(
+      ...String((error as Error).message)
         .split('\n')
-        .map((line) => redact(tidy(line))),
+        .map(tidy),
     );
   }
+  const bad = new Set(problems.map(nameOf));
   const raw = config.getProperties() as Raw;
-  const get = (name: string): unknown => raw[name];
   for (const { setting } of allSettings()) {
-    if (raw[setting.env] === null && setting.fallback) raw[setting.env] = setting.fallback(get);
+    if (raw[setting.env] !== null || !setting.fallback) continue;
+    // A fallback from a bad value would be nonsense (or throw): the variable stays unset.
+    const good = (name: string) => {
+      if (bad.has(name)) throw FROM_BAD_VALUE;
+      return raw[name];
+    };
+    try {
+      raw[setting.env] = setting.fallback(good);
+    } catch (error) {
+      if (error !== FROM_BAD_VALUE) throw error;
+    }
   }
-  const problems = crossCheck(raw);
-  if (problems.length > 0) throw new ConfigError(problems.map(redact));
+  problems.push(...crossCheck(raw, bad));
+  // The limits several variables make together, unless one of them is already a problem.
+  const namesOf = (line: string) => line.slice(0, line.indexOf(':')).split(/, | and /);
+  problems.push(
+    ...derivedLimitProblems(raw).filter((line) => !namesOf(line).some((name) => bad.has(name))),
+  );
+  if (problems.length > 0) throw new ConfigError(inTableOrder(problems).map(redact));
   return raw;
 }
 
-// convict says `NAME: problem: value was "x"`; keep that order but say "got" for the value.
-const tidy = (line: string): string => line.replace(/: value was /, ', got ');
+const FROM_BAD_VALUE = Symbol('a fallback read a bad value');
+
+/** The variable a problem line names (its first word). */
+const nameOf = (line: string): string => /^[A-Z0-9_]+/.exec(line)?.[0] ?? '';
+
+/** Problems in the order of the settings table, as `--help` and the README list them. */
+function inTableOrder(problems: string[]): string[] {
+  const order = new Map(allSettings().map(({ setting }, i) => [setting.env, i]));
+  const rank = (line: string) => order.get(nameOf(line)) ?? order.size;
+  return problems
+    .map((line, i) => ({ line, i }))
+    .sort((a, b) => rank(a.line) - rank(b.line) || a.i - b.i)
+    .map(({ line }) => line);
+}
+
+/**
+ * convict says `NAME: problem: value was "x"`; keep that order but say "got" for the value.
+ * A missing value says what the variable is for, as the expected form of free text.
+ */
+function tidy(line: string): string {
+  const tidied = line.replace(/: value was /, ', got ');
+  if (!/^[A-Z0-9_]+: is required/.test(tidied)) return tidied;
+  const setting = allSettings().find(({ setting }) => setting.env === nameOf(tidied))?.setting;
+  return setting ? `${tidied}: expected the ${setting.doc}` : tidied;
+}
 
 /** The values of the secret variables, to be masked wherever they might show. */
 function secretsOf(env: NodeJS.ProcessEnv): string[] {
   return secretValuesInEnv(env);
-}
-
-/** The rules that involve more than one variable. */
-function crossCheck(raw: Raw): string[] {
-  const n = (name: string) => raw[name] as number;
-  const problems: string[] = [];
-  const need = (ok: boolean, line: string) => {
-    if (!ok) problems.push(line);
-  };
-  const atLeast = (name: string, other: string) =>
-    need(n(name) >= n(other), `${name}: expected at least ${other} (${n(other)}), got ${n(name)}`);
-
-  atLeast('PURGE_EVENT_TIMEOUT_SECONDS', 'MARK_EVENT_LOST_TIMEOUT_SECONDS');
-  need(
-    n('MISSING_GRACE_SECONDS') < n('MARK_EVENT_LOST_TIMEOUT_SECONDS'),
-    `MISSING_GRACE_SECONDS: expected less than MARK_EVENT_LOST_TIMEOUT_SECONDS (${n('MARK_EVENT_LOST_TIMEOUT_SECONDS')}), got ${n('MISSING_GRACE_SECONDS')}`,
-  );
-  need(
-    n('LATENCY_OBJECTIVE_SECONDS') <= n('MARK_EVENT_LOST_TIMEOUT_SECONDS'),
-    `LATENCY_OBJECTIVE_SECONDS: expected at most MARK_EVENT_LOST_TIMEOUT_SECONDS (${n('MARK_EVENT_LOST_TIMEOUT_SECONDS')}), got ${n('LATENCY_OBJECTIVE_SECONDS')}`,
-  );
-  atLeast('RECONNECT_MAX_SECONDS', 'RECONNECT_MIN_SECONDS');
-  const url = raw.WEBSOCKET_URL as string | null;
-  need(
-    url !== null,
-    'WEBSOCKET_URL: is required (the subscription URL, such as wss://host/path), unless LOCAL_SERVICES_ONLY=true',
-  );
-  need(
-    url === null || isUrl(url, ['ws:', 'wss:']),
-    `WEBSOCKET_URL: expected a ws:// or wss:// URL, got ${JSON.stringify(url)}`,
-  );
-  need(
-    (raw.OKDATA_CLIENT_ID === '') === (raw.OKDATA_CLIENT_SECRET === ''),
-    'OKDATA_CLIENT_ID and OKDATA_CLIENT_SECRET: expected both (bearer posting) or neither (webhook posting)',
-  );
-  problems.push(...derivedLimitProblems(raw));
-  return problems;
 }
 
 /** `--check-config`: every variable and the value it has, secrets masked, one per line. */

@@ -12,6 +12,8 @@ export interface Logger {
   info(message: string, fields?: LogFields): void;
   warn(message: string, fields?: LogFields): void;
   error(message: string, fields?: LogFields): void;
+  /** A logger whose lines carry `fields` first and mask `secrets` as well (a target's). */
+  child(fields: LogFields, secrets?: readonly string[]): Logger;
 }
 
 const RANK: Record<LogLevel, number> = { debug: 10, info: 20, warn: 30, error: 40 };
@@ -35,10 +37,8 @@ export interface LoggerOptions {
 
 const toStdout = (line: string): void => writeStdout(`${line}\n`);
 
-export function createLogger(
-  level: LogLevel,
-  { human = false, secrets = [], write = toStdout, fields: fixed = {} }: LoggerOptions = {},
-): Logger {
+export function createLogger(level: LogLevel, options: LoggerOptions = {}): Logger {
+  const { human = false, secrets = [], write = toStdout, fields: fixed = {} } = options;
   const redact = redactor(secrets);
   const log =
     (at: LogLevel) =>
@@ -62,6 +62,12 @@ export function createLogger(
     info: log('info'),
     warn: log('warn'),
     error: log('error'),
+    child: (fields, more = []) =>
+      createLogger(level, {
+        ...options,
+        fields: { ...fixed, ...fields },
+        secrets: [...secrets, ...more],
+      }),
   };
 }
 
@@ -72,4 +78,5 @@ export const silentLogger: Logger = {
   info() {},
   warn() {},
   error() {},
+  child: () => silentLogger,
 };

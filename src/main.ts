@@ -1,25 +1,47 @@
+// First: from here on SIGUSR1 cannot open the inspector (see userSignals.ts).
+import './userSignals';
+import { parseArgs } from './cli';
 import { type Config, ConfigError, describeConfig, loadConfig } from './config';
+import { helpText } from './help';
 import { createLogger, type Logger } from './logger';
-import { type RunningProbe, startProbe } from './probe';
+import { lookalikeWarnings } from './lookalikes';
 import { secretValues } from './secrets';
+import { stopOnSignals } from './signals';
+import { VERSION } from './version';
 
-const STOP_DEADLINE_MS = 5_000;
+export { stopOnSignals } from './signals';
+
+/** The exit code of a configuration or argument problem, told apart from a failed start (1). */
+export const BAD_CONFIG = 2;
 
 /**
- * Entry point: check the configuration (one line per problem and exit 2, never a stack trace),
- * start the probe, and stop it cleanly on SIGTERM, SIGINT or SIGHUP. `--check-config` only checks.
+ * Entry point: read the arguments, warn of variables that look like ours but are not, check
+ * the configuration (one line per problem and exit 2, never a stack trace), then start the
+ * probe and stop it cleanly on a stop signal. The probe's modules load only once the
+ * configuration is good: `--help`, `--version` and `--check-config` never start anything.
  */
 export async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<void> {
+  const command = parseArgs(argv);
+  if (typeof command === 'object') {
+    process.stderr.write(`${command.error}\n`);
+    process.exitCode = BAD_CONFIG;
+    return;
+  }
+  if (command === 'help') return void process.stdout.write(helpText());
+  if (command === 'version') return void process.stdout.write(`${VERSION}\n`);
+  for (const warning of lookalikeWarnings(env)) {
+    process.stderr.write(`config warning: ${warning}\n`);
+  }
   let config: Config;
   try {
     config = loadConfig(env);
   } catch (error) {
     if (!(error instanceof ConfigError)) throw error;
     for (const problem of error.problems) process.stderr.write(`config error: ${problem}\n`);
-    process.exitCode = 2;
+    process.exitCode = BAD_CONFIG;
     return;
   }
-  if (argv.includes('--check-config')) {
+  if (command === 'check-config') {
     process.stdout.write(`${describeConfig(env)}\nconfig ok\n`);
     return;
   }
@@ -28,6 +50,7 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<void
     secrets: secretValues(config),
   });
   keepAlive(logger);
+  const { startProbe } = await import('./probe');
   const probe = await startProbe(config, logger);
   stopOnSignals(probe, logger);
 }
@@ -40,27 +63,6 @@ function keepAlive(logger: Logger): void {
   process.on('uncaughtException', (error) => {
     logger.error('uncaught exception survived', { error: String(error) });
   });
-}
-
-export function stopOnSignals(probe: RunningProbe, logger: Logger): void {
-  let stopping = false;
-  const stop = (signal: string) => {
-    if (stopping) return;
-    stopping = true;
-    logger.info('stopping', { signal });
-    setTimeout(() => process.exit(0), STOP_DEADLINE_MS).unref();
-    probe.stop().then(
-      () => {
-        logger.info('stopped');
-        process.exit(0);
-      },
-      () => process.exit(0),
-    );
-  };
-  // Every signal a process manager sends to stop a service stops it cleanly.
-  for (const signal of ['SIGTERM', 'SIGINT', 'SIGHUP'] as const) {
-    process.once(signal, () => stop(signal));
-  }
 }
 
 if (require.main === module) {

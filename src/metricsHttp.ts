@@ -43,16 +43,22 @@ export function registerHttpMetrics(registry: Registry): { target(id: string): H
         phaseSeconds.zero({ target, phase });
         return [phase, phaseSeconds.labels({ target, phase })] as const;
       });
+      // A post still running when its target stops ends later: its report must not bring the
+      // target's series back.
+      let removed = false;
       return {
         observePhases(observed) {
+          if (removed) return;
           for (const [phase, child] of phases) {
             const seconds = observed[phase];
             if (seconds !== undefined) child.observe(seconds);
           }
         },
-        certificate: (endpoint, notAfterSeconds) =>
-          expiry.labels({ target, endpoint }).set(notAfterSeconds),
+        certificate: (endpoint, notAfterSeconds) => {
+          if (!removed) expiry.labels({ target, endpoint }).set(notAfterSeconds);
+        },
         remove() {
+          removed = true;
           for (const phase of POST_PHASES) phaseSeconds.remove({ target, phase });
           for (const endpoint of ENDPOINTS) expiry.remove({ target, endpoint });
         },

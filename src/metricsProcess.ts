@@ -55,11 +55,11 @@ export function registerProcessMetrics(
       const { dataset, auth } = spec.config;
       info.set(
         {
-          ...Object.fromEntries(own.filter(free).map((name) => [name, spec.labels[name] ?? ''])),
           target: spec.id,
           dataset: dataset.id,
           version: dataset.version,
           environment: String(auth.environment),
+          ...Object.fromEntries(own.filter(free).map((name) => [name, spec.labels[name] ?? ''])),
         },
         1,
       );

@@ -67,12 +67,7 @@ export async function startProbe(
   const now = () => monotonicScheduler.now();
   const metrics = createMetrics({ latencyBucketsSeconds: server.latencyBucketsSeconds });
   const processMetrics = registerProcessMetrics(metrics.registry, source.shard);
-  const services = createSharedServices({
-    metrics,
-    logger,
-    logLevel: run.logLevel,
-    log: { human: run.local },
-  });
+  const services = createSharedServices({ metrics, logger });
   logger.info('probe starting', {
     targets: source.initial.length,
     shard: source.shard ? `${source.shard.index} of ${source.shard.count}` : undefined,

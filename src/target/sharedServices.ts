@@ -1,9 +1,8 @@
 import { clientCredentials, type TokenSource } from '../auth';
 import type { Config } from '../config';
-import { createLogger, type Logger, type LoggerOptions } from '../logger';
+import type { Logger } from '../logger';
 import type { ProbeMetrics } from '../metrics';
 import { type HttpMetrics, registerHttpMetrics } from '../metricsHttp';
-import type { LogLevel } from '../settings';
 
 /** What every target of the process shares, made once. */
 export interface SharedServices {
@@ -27,23 +26,16 @@ export interface SharedServices {
 
 export interface SharedOptions {
   readonly metrics: ProbeMetrics;
-  readonly logLevel: LogLevel;
-  readonly log: Omit<LoggerOptions, 'fields' | 'secrets'>;
   readonly logger: Logger;
 }
 
-export function createSharedServices({
-  metrics,
-  logLevel,
-  log,
-  logger,
-}: SharedOptions): SharedServices {
+export function createSharedServices({ metrics, logger }: SharedOptions): SharedServices {
   const http = registerHttpMetrics(metrics.registry);
   const sources = new Map<string, { source: TokenSource; hearers: Set<(s: number) => void> }>();
   return {
     metrics,
     httpMetrics: (targetId) => http.target(targetId),
-    loggerFor: (target, secrets) => createLogger(logLevel, { ...log, secrets, fields: { target } }),
+    loggerFor: (target, secrets) => logger.child({ target }, secrets),
     tokens(auth, certificate) {
       const { keycloakUrl, realm, clientId, clientSecret, tokenTimeoutMs } = auth;
       const key = JSON.stringify([keycloakUrl, realm, clientId, clientSecret, tokenTimeoutMs]);

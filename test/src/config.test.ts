@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { ConfigError, loadConfig } from '../../src/config';
@@ -149,6 +150,69 @@ describe('configuration', () => {
     assert.ok(found.some((line) => line.startsWith('PROBE_DATASET_ID: is required')));
   });
 
+  test('every problem in one round: missing and invalid together, in the order of the table', () => {
+    const found = (() => {
+      try {
+        loadConfig({
+          POST_EVENT_INTERVAL_SECONDS: 'soon',
+          PURGE_EVENT_TIMEOUT_SECONDS: '10',
+          OKDATA_ENVIRONMENT: 'staging',
+        });
+      } catch (error) {
+        return (error as ConfigError).problems;
+      }
+      return [];
+    })();
+    assert.deepEqual(
+      found.map((line) => line.split(':')[0]),
+      [
+        'PROBE_DATASET_ID',
+        'PROBE_WEBHOOK_TOKEN',
+        'POST_EVENT_INTERVAL_SECONDS',
+        'OKDATA_ENVIRONMENT',
+        'WEBSOCKET_URL',
+        'PURGE_EVENT_TIMEOUT_SECONDS',
+      ],
+      found.join('\n'),
+    );
+    // A missing value says what the variable is for.
+    const doc = allSettings().find(({ setting }) => setting.env === 'PROBE_DATASET_ID')?.setting
+      .doc;
+    assert.ok(found[0].endsWith(`: expected the ${doc}`), found[0]);
+  });
+
+  test('one mistake is one line: no rule between variables is checked on a bad value', () => {
+    assert.deepEqual(
+      problems({ MARK_EVENT_LOST_TIMEOUT_SECONDS: 'soon' }).map((line) => line.split(':')[0]),
+      ['MARK_EVENT_LOST_TIMEOUT_SECONDS'],
+    );
+    assert.deepEqual(
+      problems({ RECONNECT_MIN_SECONDS: '-1', RECONNECT_MAX_SECONDS: '0.1' }).map(
+        (line) => line.split(':')[0],
+      ),
+      ['RECONNECT_MIN_SECONDS'],
+    );
+    // Nor a limit several variables make together: the purge timeout past its own ceiling
+    // would also keep too many events in memory.
+    const purge = problems({ PURGE_EVENT_TIMEOUT_SECONDS: '99999999' });
+    assert.equal(purge.length, 1, purge.join('\n'));
+    assert.match(purge[0], /^PURGE_EVENT_TIMEOUT_SECONDS: expected .* at most/);
+    // A default that follows a bad value is not computed from it (an unknown environment).
+    assert.equal(problems({ OKDATA_ENVIRONMENT: 'staging' }).length, 1);
+    // Unless the rule is about being set at all: without LOCAL_SERVICES_ONLY, a URL is missing.
+    const { WEBSOCKET_URL: _, ...withoutUrl } = base;
+    assert.throws(
+      () => loadConfig({ ...withoutUrl, LOCAL_SERVICES_ONLY: 'maybe' }),
+      (error: ConfigError) => {
+        assert.deepEqual(
+          error.problems.map((line) => line.split(':')[0]),
+          ['WEBSOCKET_URL', 'LOCAL_SERVICES_ONLY'],
+        );
+        return true;
+      },
+    );
+  });
+
   test('every duration is checked as the program will use it: whole milliseconds, above its floor', () => {
     for (const { setting } of allSettings()) {
       if (setting.unit !== 'seconds') continue;
@@ -251,5 +315,85 @@ describe('the program refuses bad configuration before it starts', () => {
     assert.equal(bad.status, 2);
     assert.match(bad.stderr, /^config error: METRICS_PORT: /);
     assert.ok(!bad.stderr.includes('    at '));
+  });
+
+  test('--check-config prints the warnings of lookalike variables too, and still says ok', () => {
+    const result = run({ ...base, POST_EVENT_INTERVAL: '5', WEBSOCKET_LISTENER: '3' }, [
+      '--check-config',
+    ]);
+    assert.equal(result.status, 0, result.stderr);
+    assert.equal(
+      result.stderr,
+      [
+        'config warning: POST_EVENT_INTERVAL is not a variable of the probe and is ignored; did you mean POST_EVENT_INTERVAL_SECONDS?',
+        'config warning: WEBSOCKET_LISTENER is not a variable of the probe and is ignored; did you mean WEBSOCKET_LISTENERS?',
+        '',
+      ].join('\n'),
+    );
+    assert.match(result.stdout, /\nconfig ok\n$/);
+  });
+});
+
+describe('the command line', () => {
+  const main = join(__dirname, '..', '..', 'src', 'main.js');
+  // A valid configuration: whatever is asked, nothing may start (the timeout would end it).
+  const run = (args: string[], env: Record<string, string> = base) =>
+    spawnSync(process.execPath, [main, ...args], {
+      env: { PATH: process.env.PATH ?? '', ...env, METRICS_PORT: '0' },
+      encoding: 'utf8',
+      timeout: 10_000,
+    });
+
+  test('--help lists every variable with its default and meaning, and needs no configuration', () => {
+    const envs: Record<string, string>[] = [{}, base, { METRICS_PORT: 'nonsense' }];
+    for (const env of envs) {
+      const result = run(['--help'], env);
+      assert.equal(result.status, 0, result.stderr);
+      assert.equal(result.stderr, '');
+      assert.match(result.stdout, /^Usage: /);
+      const lines = result.stdout.split('\n');
+      for (const { setting } of allSettings()) {
+        const at = lines.findIndex((line) => line.trim().startsWith(`${setting.env} `));
+        assert.ok(at >= 0, `${setting.env} is listed`);
+        const shown = Array.isArray(setting.default) ? setting.default.join(',') : setting.default;
+        if (shown !== undefined && shown !== '') {
+          assert.ok(lines[at].includes(`default: ${shown}`), lines[at]);
+        }
+        assert.ok(lines[at + 1].includes(setting.doc), lines[at + 1]);
+        const { min, max } = setting.limits;
+        if (setting.unit === 'seconds') {
+          assert.ok(lines[at + 1].includes(`(seconds, from ${min / 1000} to ${max / 1000})`));
+        }
+      }
+    }
+    // Defaults that follow other variables are shown as they follow, and say from what.
+    const help = run(['-h']).stdout;
+    assert.match(
+      help,
+      /MISSING_GRACE_SECONDS {2}\(default: 10, derived from MARK_EVENT_LOST_TIMEOUT_SECONDS\)/,
+    );
+    assert.match(help, /WEBSOCKET_URL {2}\(required, or derived from LOCAL_SERVICES_ONLY\)/);
+    assert.match(help, /PROBE_DATASET_ID {2}\(required\)/);
+  });
+
+  test('--version prints the version of the package', () => {
+    const { version } = JSON.parse(
+      readFileSync(join(__dirname, '..', '..', '..', 'package.json'), 'utf8'),
+    );
+    for (const env of [{}, base]) {
+      const result = run(['--version'], env);
+      assert.equal(result.status, 0);
+      assert.equal(result.stdout, `${version}\n`);
+      assert.equal(result.stderr, '');
+    }
+  });
+
+  test('an unknown argument is refused with exit code 2 and a hint to --help', () => {
+    for (const args of [['--chek-config'], ['--check-config', 'extra'], ['-x'], ['toString']]) {
+      const result = run(args);
+      assert.equal(result.status, 2, `${args.join(' ')}: ${result.stdout}${result.stderr}`);
+      assert.equal(result.stdout, '');
+      assert.match(result.stderr, /^unknown arguments?: .*\(see --help for what is accepted\)\n$/);
+    }
   });
 });
