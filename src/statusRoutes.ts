@@ -59,6 +59,7 @@ const targetTitle = ({ id, config }: RunningTarget) =>
 export function statusRoutes(sources: StatusSources): Record<string, Route> {
   const { redact } = sources;
   const onePage = statusPage(sources.title);
+  const overviewPage = statusOverviewPage('dataplatform-probe · targets');
   const single = () => {
     const targets = sources.targets();
     return targets.size === 1 ? [...targets.values()][0] : undefined;
@@ -72,7 +73,7 @@ export function statusRoutes(sources: StatusSources): Record<string, Route> {
     return id === null ? undefined : sources.targets().get(id);
   };
   return {
-    '/status': () => html(single() ? onePage : statusOverviewPage('dataplatform-probe · targets')),
+    '/status': () => html(single() ? onePage : overviewPage),
     '/status.json': () => {
       const one = single();
       if (one) return targetJson(one);

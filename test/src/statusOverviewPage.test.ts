@@ -44,11 +44,11 @@ test('with two targets, one broken, the overview shows its row red, the other gr
   // Nothing listens on the discard port: its listeners never connect, its posts all fail.
   const dead = 'http://127.0.0.1:9';
   const broken = config({ WEBSOCKET_URL: 'ws://127.0.0.1:9', EVENT_COLLECTOR_URL: dead });
+  const healthyTarget = { id: 'healthy', labels: { team: 'data' }, config: healthy };
   const probe = await startProbe(healthy, silentLogger, {
-    initial: [
-      { id: 'healthy', labels: { team: 'data' }, config: healthy },
-      { id: 'broken', labels: {}, config: broken },
-    ],
+    initial: [healthyTarget, { id: 'broken', labels: {}, config: broken }],
+    // A reload leaves the healthy one alone.
+    load: async () => ({ targets: [healthyTarget] }),
   });
   const chrome = await chromium.launch({
     executablePath: browser.path,
@@ -109,11 +109,17 @@ test('with two targets, one broken, the overview shows its row red, the other gr
     await page.locator('a', { hasText: 'all targets' }).click();
     await page.waitForURL(`${origin}/status`);
     await page.locator('#targets tr.level-bad').waitFor();
-    assert.deepEqual(errors, [], 'no script error and no Content-Security-Policy violation');
     const dir = join(process.cwd(), 'test-output');
     mkdirSync(dir, { recursive: true });
     await page.screenshot({ path: join(dir, 'status-overview.png'), fullPage: true });
     t.diagnostic(`overview screenshot: ${join(dir, 'status-overview.png')}`);
+
+    // One target left: the open overview turns into that target's page by itself.
+    assert.equal((await fetch(`${origin}/-/reload`, { method: 'POST' })).status, 200);
+    await page.locator('#chart canvas').waitFor({ timeout: 10_000 });
+    assert.equal(page.url(), `${origin}/status`);
+    assert.equal(await page.textContent('#app'), probe.targets().get('healthy')?.appId);
+    assert.deepEqual(errors, [], 'no script error and no Content-Security-Policy violation');
   } finally {
     await chrome.close();
     await probe.stop();
