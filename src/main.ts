@@ -5,8 +5,10 @@ import { type Config, ConfigError, describeConfig, loadConfig } from './config';
 import { helpText } from './help';
 import { createLogger, type Logger } from './logger';
 import { lookalikeWarnings } from './lookalikes';
+import type { TargetSource } from './probe';
 import { secretValues } from './secrets';
 import { stopOnSignals } from './signals';
+import { shardIndex } from './targets/shardIndex';
 import { VERSION } from './version';
 
 export { stopOnSignals } from './signals';
@@ -29,20 +31,20 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<void
   }
   if (command === 'help') return void process.stdout.write(helpText());
   if (command === 'version') return void process.stdout.write(`${VERSION}\n`);
-  for (const warning of lookalikeWarnings(env)) {
-    process.stderr.write(`config warning: ${warning}\n`);
-  }
-  let config: Config;
-  try {
-    config = loadConfig(env);
-  } catch (error) {
-    if (!(error instanceof ConfigError)) throw error;
-    for (const problem of error.problems) process.stderr.write(`config error: ${problem}\n`);
+  const file = env.PROBE_TARGETS_FILE?.trim() ?? '';
+  const started = file === '' ? oneTarget(env) : await manyTargets(file, env);
+  if ('problems' in started) {
+    for (const problem of started.problems) process.stderr.write(`config error: ${problem}\n`);
     process.exitCode = BAD_CONFIG;
     return;
   }
+  const { config, source, secretNames } = started;
+  for (const warning of lookalikeWarnings(env, secretNames)) {
+    process.stderr.write(`config warning: ${warning}\n`);
+  }
   if (command === 'check-config') {
-    process.stdout.write(`${describeConfig(env)}\nconfig ok\n`);
+    const targets = source ? `\ntargets: ${source.initial.map((spec) => spec.id).join(', ')}` : '';
+    process.stdout.write(`${describeConfig(env)}${targets}\nconfig ok\n`);
     return;
   }
   const logger = createLogger(config.run.logLevel, {
@@ -51,8 +53,46 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<void
   });
   keepAlive(logger);
   const { startProbe } = await import('./probe');
-  const probe = await startProbe(config, logger);
+  const probe = await startProbe(config, logger, source);
   stopOnSignals(probe, logger);
+  if (file !== '') {
+    const { watchTargets } = await import('./targets/targetSource');
+    watchTargets(file, WATCH_EVERY_MS, () => {
+      logger.info('targets file changed, reloading');
+      void probe.reload();
+    });
+  }
+}
+
+/** How often the targets file is looked at for a change (a change is seen within 5 s). */
+const WATCH_EVERY_MS = 2_000;
+
+type Started =
+  | {
+      readonly config: Config;
+      readonly source?: TargetSource;
+      /** Variables the targets file reads secrets from: ours, though not in the table. */
+      readonly secretNames: readonly string[];
+    }
+  | { readonly problems: readonly string[] };
+
+/** The one target the variables describe. */
+function oneTarget(env: NodeJS.ProcessEnv): Started {
+  try {
+    return { config: loadConfig(env), secretNames: [] };
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    return { problems: error.problems };
+  }
+}
+
+/** The targets of the file: this shard's share of them. */
+async function manyTargets(file: string, env: NodeJS.ProcessEnv): Promise<Started> {
+  const { targetsFile } = await import('./targets/targetSource');
+  return targetsFile(file, env, ({ targets }) => {
+    const index = shardIndex(targets.shardIndex, env.HOSTNAME, targets.shards);
+    return 'problem' in index ? index : { index: index.index, count: targets.shards };
+  });
 }
 
 /** Nothing from the network may end the process: log what escaped, count on the actors. */

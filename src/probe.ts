@@ -44,8 +44,11 @@ export type ReloadOutcome =
 /** Where the targets come from: the ones to start with, and how to read them again. */
 export interface TargetSource {
   readonly initial: readonly TargetSpec[];
+  /** Targets in the whole file (all shards); `initial.length` when not given. */
+  readonly configured?: number;
   readonly load?: () => Promise<
-    { readonly targets: readonly TargetSpec[] } | { readonly problems: readonly string[] }
+    | { readonly targets: readonly TargetSpec[]; readonly configured?: number }
+    | { readonly problems: readonly string[] }
   >;
   /** The shard this process is, for `probe_shard_info`. */
   readonly shard?: { readonly index: number; readonly count: number };
@@ -86,9 +89,10 @@ export async function startProbe(
   const pipelines = targets.subscribe(({ id, value }) => {
     running.set(id, value);
   });
+  let configured = source.configured;
   const follow = set$.subscribe((set) => {
     for (const id of running.keys()) if (!set.has(id)) running.delete(id);
-    processMetrics.configured([...set.values()]);
+    processMetrics.configured([...set.values()], configured);
   });
   pipelines.add(follow);
 
@@ -99,7 +103,10 @@ export async function startProbe(
     changed: 0,
   });
   const reloadOnce = async (): Promise<ReloadOutcome> => {
-    if (!source.load) return { ok: true, added: 0, removed: 0, changed: 0 };
+    if (!source.load) {
+      logger.info('nothing to reload: the one target comes from the variables');
+      return { ok: true, added: 0, removed: 0, changed: 0 };
+    }
     const loaded = await source.load().catch((error: unknown) => ({
       problems: [`targets could not be read: ${String(error)}`],
     }));
@@ -120,6 +127,7 @@ export async function startProbe(
       }).length,
     };
     redact = redactor(loaded.targets.flatMap((spec) => secretValues(spec.config)));
+    configured = loaded.configured;
     set$.next(after);
     processMetrics.reloaded(true);
     logger.info('targets reloaded', { targets: after.size, ...outcome });

@@ -6,11 +6,12 @@ const STOP_DEADLINE_MS = 5_000;
 
 /**
  * Every signal that asks a process to stop stops the probe cleanly, with exit code 0:
- * SIGTERM (Kubernetes, Docker), SIGINT (Ctrl-C), SIGHUP (the terminal went away) and SIGQUIT
- * (Ctrl-\, and the graceful stop of some process managers) — without SIGQUIT's core dump.
- * A second one of the same kind while stopping ends the process at once.
+ * SIGTERM (Kubernetes, Docker), SIGINT (Ctrl-C) and SIGQUIT (Ctrl-\, and the graceful stop of
+ * some process managers) — without SIGQUIT's core dump. SIGHUP reloads the targets, as
+ * Prometheus and most daemons do (with one target from the variables there is nothing to
+ * reload, and it says so).
  */
-export const STOP_SIGNALS = ['SIGTERM', 'SIGINT', 'SIGHUP', 'SIGQUIT'] as const;
+export const STOP_SIGNALS = ['SIGTERM', 'SIGINT', 'SIGQUIT'] as const;
 
 export function stopOnSignals(probe: RunningProbe, logger: Logger): void {
   let stopping = false;
@@ -28,5 +29,10 @@ export function stopOnSignals(probe: RunningProbe, logger: Logger): void {
     );
   };
   for (const signal of STOP_SIGNALS) process.once(signal, () => stop(signal));
+  process.on('SIGHUP', () => {
+    if (stopping) return;
+    logger.info('reloading', { signal: 'SIGHUP' });
+    void probe.reload();
+  });
   reportIgnoredSignals((signal, why) => logger.warn('signal ignored', { signal, why }));
 }

@@ -150,7 +150,7 @@ describe('the process', () => {
     }
   });
 
-  test('SIGINT and SIGHUP stop it too, even with the subscription unreachable', async () => {
+  test('SIGINT stops it too, even with the subscription unreachable; SIGHUP reloads instead', async () => {
     for (const signal of ['SIGINT', 'SIGHUP'] as const) {
       const probe = run({
         PROBE_WEBHOOK_TOKEN: WEBHOOK,
@@ -165,6 +165,13 @@ describe('the process', () => {
         const health = await fetch(`http://127.0.0.1:${port}/healthz`);
         assert.equal(health.status, 200);
         probe.child.kill(signal);
+        if (signal === 'SIGHUP') {
+          // One target from the variables: nothing to reload, and the probe goes on.
+          await waitFor(() => /nothing to reload/.test(probe.output()), 5_000, 'the reload');
+          assert.equal((await fetch(`http://127.0.0.1:${port}/healthz`)).status, 200);
+          assert.equal(probe.child.exitCode, null);
+          probe.child.kill('SIGTERM');
+        }
         const { code } = await probe.exit;
         assert.equal(code, 0);
         assert.match(probe.output(), new RegExp(`"signal":"${signal}"`));

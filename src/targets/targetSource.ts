@@ -1,0 +1,101 @@
+import { createHash } from 'node:crypto';
+import { owns } from '../../streams/ownership';
+import type { Config } from '../config';
+import type { TargetSource } from '../probe';
+import type { TargetSpec } from '../target/runTarget';
+import { loadTargets } from './loadTargets';
+import { problemLine } from './problem';
+import { readSources } from './readSources';
+import type { Target } from './target';
+
+export interface Shard {
+  readonly index: number;
+  readonly count: number;
+}
+
+/** This shard's targets of a load: the ones it wins (see `ownership.ts`). */
+const mine = (targets: readonly Target[], shard: Shard): TargetSpec[] =>
+  targets
+    .filter((target) => owns(target.id, shard.index, shard.count))
+    .map(({ id, labels, config }) => ({ id, labels, config }));
+
+/**
+ * The targets file as a source of targets: loaded once to start (every problem, or the
+ * targets), and again at each reload. Every shard reads the whole file and runs what it owns
+ * (`shardOf` says which shard this is, from the process-wide settings); `configured` is the
+ * whole file's count, the same on every shard. The process-wide settings (variables only) are
+ * the same in every target's configuration: the file's first target's serve the process.
+ */
+export async function targetsFile(
+  path: string,
+  env: NodeJS.ProcessEnv,
+  shardOf: (config: Config) => Shard | { readonly problem: string },
+): Promise<
+  | {
+      readonly config: Config;
+      readonly source: TargetSource;
+      /** Variables the file reads secrets from (`{env: NAME}`): ours, though not in the table. */
+      readonly secretNames: readonly string[];
+    }
+  | { readonly problems: readonly string[] }
+> {
+  const first = await loadTargets(path, env);
+  if (first.problems.length > 0) return { problems: first.problems.map(problemLine) };
+  const config = first.targets[0].config;
+  const shard = shardOf(config);
+  if ('problem' in shard) return { problems: [shard.problem] };
+  const { sources } = await readSources(path);
+  return {
+    config,
+    secretNames: sources.flatMap((source) =>
+      [...source.text.matchAll(ENV_REFERENCE)].map((match) => match[1]),
+    ),
+    source: {
+      initial: mine(first.targets, shard),
+      configured: first.targets.length,
+      shard,
+      async load() {
+        const loaded = await loadTargets(path, env);
+        if (loaded.problems.length > 0) return { problems: loaded.problems.map(problemLine) };
+        return { targets: mine(loaded.targets, shard), configured: loaded.targets.length };
+      },
+    },
+  };
+}
+
+/** `env: NAME` in YAML or `"env": "NAME"` in JSON: a secret reference's variable. */
+const ENV_REFERENCE = /["']?env["']?\s*:\s*["']?([A-Za-z_][A-Za-z0-9_]*)/g;
+
+/**
+ * Calls `changed` when the content of the targets file (or any file of the directory) is no
+ * longer what it was: polled every `everyMs`, so a ConfigMap's symlink swap, an editor's
+ * rename and a plain write are all seen, where file-system events miss some of them.
+ */
+export function watchTargets(path: string, everyMs: number, changed: () => void): () => void {
+  let last: string | undefined;
+  let busy = false;
+  const digest = async (): Promise<string> => {
+    const { sources, problems } = await readSources(path);
+    const hash = createHash('sha256');
+    for (const source of sources) hash.update(source.file).update('\0').update(source.text);
+    for (const problem of problems) hash.update(problem.message);
+    return hash.digest('hex');
+  };
+  const check = async () => {
+    if (busy) return;
+    busy = true;
+    try {
+      const now = await digest();
+      if (last !== undefined && now !== last) changed();
+      last = now;
+    } catch {
+      // A file caught mid-swap: the next look sees it whole.
+    } finally {
+      busy = false;
+    }
+  };
+  void check();
+  const timer = setInterval(check, everyMs);
+  timer.unref();
+  return () => clearInterval(timer);
+}

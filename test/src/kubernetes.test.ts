@@ -1,0 +1,187 @@
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, test } from 'node:test';
+import Ajv from 'ajv';
+import { parse } from 'yaml';
+import { allSettings } from '../../src/settings';
+import { loadTargets } from '../../src/targets/loadTargets';
+import { tempDir, writeFiles } from '../helpers/files';
+import {
+  containers,
+  KUBERNETES,
+  type Manifest,
+  manifests,
+  one,
+  pathsOfKey,
+  ROOT,
+  selects,
+} from '../helpers/manifests';
+import { tool } from '../helpers/tools';
+
+/**
+ * The Kubernetes manifests under deploy/kubernetes/ agree with the probe and with each other:
+ * what they set is what the probe reads, the shard count is the pod count, the targets file
+ * is a mounted directory that passes the probe's own loader, and the job the scrape makes is
+ * the job the shipped rules select.
+ */
+const all = manifests();
+const sts = one(all, 'StatefulSet', 'probe');
+const [probe] = containers(sts);
+const envOf = (c: Manifest) =>
+  new Map<string, Manifest>((c.env ?? []).map((e: Manifest) => [e.name, e]));
+const env = envOf(probe);
+const targetsMap = one(all, 'ConfigMap', 'probe-targets');
+const targetsText: string = targetsMap.data['targets.yaml'];
+
+/** The NAMEs of every `{env: NAME}` secret reference in the targets file. */
+function envReferences(value: unknown): string[] {
+  if (typeof value !== 'object' || value === null) return [];
+  const own = 'env' in value && typeof value.env === 'string' ? [value.env] : [];
+  return [...own, ...Object.values(value).flatMap(envReferences)];
+}
+const referenced = envReferences(parse(targetsText));
+
+describe('the Kubernetes manifests', () => {
+  test('every variable a workload sets is a setting, or a secret the targets file names', () => {
+    const settings = new Set(allSettings().map(({ setting }) => setting.env));
+    const workloads = all.filter((m) => m.spec?.template?.spec);
+    assert.deepEqual(workloads.map((m) => m.kind).sort(), ['Deployment', 'StatefulSet']);
+    for (const workload of workloads) {
+      for (const c of containers(workload)) {
+        for (const name of envOf(c).keys()) {
+          const known = settings.has(name) || (workload === sts && referenced.includes(name));
+          assert.ok(known, `${workload.file}: ${name} is no setting and no secret of the file`);
+        }
+      }
+    }
+  });
+
+  test('every {env: NAME} of the targets file is set, from the Secret, never a literal', () => {
+    assert.ok(referenced.length >= 2, 'the example shows secret references');
+    for (const name of referenced) {
+      assert.ok(env.get(name)?.valueFrom?.secretKeyRef, `${name} comes from a Secret`);
+    }
+  });
+
+  test('replicas and PROBE_SHARDS agree; the shard index is the pod name’s', () => {
+    const shards = env.get('PROBE_SHARDS')?.value;
+    assert.equal(typeof sts.spec.replicas, 'number');
+    assert.equal(shards, String(sts.spec.replicas));
+    assert.equal(env.has('PROBE_SHARD_INDEX'), false, 'the default: the trailing -N of probe-N');
+    // Each shard its own scrape target: the governing Service is headless.
+    const service = one(all, 'Service', sts.spec.serviceName);
+    assert.equal(service.spec.clusterIP, 'None');
+  });
+
+  test('no subPath anywhere; the targets are the ConfigMap mounted as a directory', () => {
+    for (const m of all) assert.deepEqual(pathsOfKey(m, 'subPath'), [], m.file);
+    const dir = env.get('PROBE_TARGETS_FILE')?.value;
+    const mount = probe.volumeMounts.find((v: { mountPath: string }) => v.mountPath === dir);
+    assert.ok(mount, `a volume is mounted at ${dir}`);
+    const volume = sts.spec.template.spec.volumes.find(
+      (v: { name: string }) => v.name === mount.name,
+    );
+    assert.equal(volume.configMap?.name, targetsMap.metadata.name);
+    assert.equal(volume.configMap.items, undefined, 'every file of the ConfigMap');
+  });
+
+  test("the ConfigMap's targets file passes the shipped schema and the probe's loader", async () => {
+    const schema = JSON.parse(readFileSync(join(ROOT, 'deploy', 'targets.schema.json'), 'utf8'));
+    const validate = new Ajv({ allErrors: true, strict: true }).compile(schema);
+    assert.ok(validate(parse(targetsText)), JSON.stringify(validate.errors));
+    // As the pod reads it: the directory, with the secrets the StatefulSet sets.
+    const dir = writeFiles(tempDir(), targetsMap.data);
+    const secrets = Object.fromEntries(referenced.map((name) => [name, `${name}-value`]));
+    const load = await loadTargets(dir, secrets);
+    assert.deepEqual(load.problems, []);
+    assert.equal(load.targets.length, parse(targetsText).targets.length);
+  });
+
+  test('the memory request follows the sizing rule for the targets per pod', () => {
+    const perPod = Math.ceil(parse(targetsText).targets.length / sts.spec.replicas);
+    const mebibytes = (q: string) => Number(/^(\d+)Mi$/.exec(q)?.[1]);
+    const { requests, limits } = probe.resources;
+    assert.ok(mebibytes(requests.memory) >= 60 + 0.3 * perPod, requests.memory);
+    assert.ok(mebibytes(limits.memory) >= mebibytes(requests.memory), limits.memory);
+    assert.ok(requests.cpu, 'a CPU request');
+  });
+
+  test('the same security context as the one-target example; a PDB over the shards', () => {
+    const single = one(all, 'Deployment', 'dataplatform-probe-my-dataset');
+    assert.deepEqual(
+      sts.spec.template.spec.securityContext,
+      single.spec.template.spec.securityContext,
+    );
+    assert.deepEqual(probe.securityContext, containers(single)[0].securityContext);
+    const pdb = one(all, 'PodDisruptionBudget', 'probe');
+    assert.ok(selects(pdb.spec.selector.matchLabels, sts.spec.template.metadata.labels));
+    assert.equal(pdb.spec.maxUnavailable, 1);
+  });
+
+  test('one way of scraping, whose job label is the one the shipped rules select', () => {
+    const rules = readdirSync(join(ROOT, 'deploy', 'prometheus')).map((f) =>
+      readFileSync(join(ROOT, 'deploy', 'prometheus', f), 'utf8'),
+    );
+    const jobs = new Set(
+      rules.flatMap((text) => [...text.matchAll(/job="([^"]+)"/g)].map((m) => m[1])),
+    );
+    assert.equal(jobs.size, 1, [...jobs].join(', '));
+    const [job] = jobs;
+    const monitors = all.filter((m) => m.kind === 'ServiceMonitor' || m.kind === 'PodMonitor');
+    assert.equal(monitors.length, 1);
+    const [monitor] = monitors;
+    assert.equal(monitor.kind, 'ServiceMonitor');
+    // No scrape-by-annotation: it would be a second scrape under another job name.
+    for (const m of all) assert.deepEqual(pathsOfKey(m, 'prometheus.io/scrape'), [], m.file);
+    // Every probe's pods sit behind a Service the monitor selects, whose jobLabel is the job.
+    for (const workload of all.filter((m) => m.spec?.template?.spec)) {
+      const pods = workload.spec.template.metadata.labels;
+      const services = all.filter(
+        (s) =>
+          s.kind === 'Service' &&
+          selects(s.spec.selector, pods) &&
+          selects(monitor.spec.selector.matchLabels, s.metadata.labels),
+      );
+      assert.equal(services.length, 1, `${workload.file}: one monitored Service`);
+      assert.equal(services[0].metadata.labels?.[monitor.spec.jobLabel], job);
+      const ports = services[0].spec.ports.map((p: { name: string }) => p.name);
+      assert.ok(ports.includes(monitor.spec.endpoints[0].port));
+    }
+  });
+
+  test('the PrometheusRule of the shard alerts holds the rules of deploy/prometheus/shards.yaml', () => {
+    const rules = parse(readFileSync(join(ROOT, 'deploy', 'prometheus', 'shards.yaml'), 'utf8'));
+    assert.deepEqual(one(all, 'PrometheusRule', 'dataplatform-probe-shards').spec, rules);
+  });
+
+  // `kubectl apply --dry-run=client` asks a cluster's discovery which kinds exist, so it needs a
+  // cluster; `--local` reads the files alone (Debian's kubernetes-client, from .ci/run).
+  const KUBECTL = tool('kubectl', ['/usr/bin/kubectl']);
+  const kubectl = (...args: string[]) =>
+    spawnSync(KUBECTL.path ?? 'kubectl', args, { encoding: 'utf8' });
+
+  test('kubectl reads every object of every file, offline', { skip: KUBECTL.skip }, () => {
+    const read = kubectl('label', '--local', '-R', '-f', KUBERNETES, 'checked=yes', '-o', 'name');
+    assert.equal(read.status, 0, read.stderr);
+    const names = read.stdout.trim().split('\n');
+    assert.equal(names.length, all.length, read.stdout);
+    assert.deepEqual(
+      names.filter((n) => n.includes('<unknown>')),
+      [],
+      'every object is named',
+    );
+  });
+
+  test("kubectl decodes each workload into Kubernetes' own types", { skip: KUBECTL.skip }, () => {
+    // A pod template is decoded into the typed objects (field types, quantities, ports).
+    for (const workload of all.filter((m) => m.spec?.template?.spec)) {
+      const { file, ...object } = workload;
+      const path = join(tempDir('probe-kubectl-'), 'workload.json');
+      writeFileSync(path, JSON.stringify(object));
+      const typed = kubectl('set', 'env', '--local', '-f', path, 'CHECKED=1', '-o', 'name');
+      assert.equal(typed.status, 0, `${file}: ${typed.stderr}`);
+    }
+  });
+});
