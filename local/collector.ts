@@ -99,17 +99,29 @@ export async function startCollector(options: CollectorOptions): Promise<Collect
   };
   const hanging = new Set<ServerResponse>();
   const chance = (percent: number) => percent > 0 && random() * 100 < percent;
+  // Tuning for one dataset only (`/config/?dataset=orders&NO_EMIT_PERCENT=100`): break one
+  // target while the others flow.
+  const byDataset = new Map<string, Partial<CollectorTuning>>();
+  const tuningOf = (datasetId: string): CollectorTuning => ({
+    ...tuning,
+    ...byDataset.get(datasetId),
+  });
 
   const server = createServer((request, response) => {
     const url = new URL(request.url ?? '/', 'http://collector');
     if (request.method === 'GET' && url.pathname.replace(/\/$/, '') === '/config') {
+      const dataset = url.searchParams.get('dataset');
+      const target: Partial<CollectorTuning> =
+        dataset === null ? tuning : (byDataset.get(dataset) ?? {});
       for (const [key, value] of url.searchParams) {
         const number = Number(value);
         if (key in tuning && value.trim() !== '' && Number.isFinite(number) && number >= 0) {
-          tuning[key as keyof CollectorTuning] = number;
+          target[key as keyof CollectorTuning] = number;
         }
       }
-      return json(response, 200, tuning);
+      if (dataset === null) return json(response, 200, tuning);
+      byDataset.set(dataset, target);
+      return json(response, 200, tuningOf(dataset));
     }
     if (request.method === 'GET' && url.pathname === '/stats') {
       const { events, requests, ...counts } = stats;
@@ -178,13 +190,14 @@ export async function startCollector(options: CollectorOptions): Promise<Collect
       reject(400, 'Bad request: body must be a JSON object');
       return;
     }
-    if (chance(tuning.HANG_PERCENT)) {
+    const tuned = tuningOf(datasetId);
+    if (chance(tuned.HANG_PERCENT)) {
       stats.hung += 1;
       hanging.add(response);
       response.on('close', () => hanging.delete(response));
       return;
     }
-    if (chance(tuning.FAIL_PERCENT)) {
+    if (chance(tuned.FAIL_PERCENT)) {
       stats.failed += 1;
       json(response, 503, { message: 'Service unavailable' });
       return;
@@ -197,17 +210,17 @@ export async function startCollector(options: CollectorOptions): Promise<Collect
     stats.accepted += 1;
     const text = JSON.stringify(event);
     const seqno = typeof event.seqno === 'number' ? event.seqno : -1;
-    const dropped = chance(tuning.NO_EMIT_PERCENT);
-    const duplicated = !dropped && chance(tuning.DUPLICATE_PERCENT);
-    const holdMs = chance(tuning.ADD_LATENCY_PERCENT)
+    const tuned = tuningOf(datasetId);
+    const dropped = chance(tuned.NO_EMIT_PERCENT);
+    const duplicated = !dropped && chance(tuned.DUPLICATE_PERCENT);
+    const holdMs = chance(tuned.ADD_LATENCY_PERCENT)
       ? 1000 *
-        (tuning.LATENCY_RANGE_MIN +
-          (tuning.LATENCY_RANGE_MAX - tuning.LATENCY_RANGE_MIN) * random())
+        (tuned.LATENCY_RANGE_MIN + (tuned.LATENCY_RANGE_MAX - tuned.LATENCY_RANGE_MIN) * random())
       : 0;
     stats.events.set(seqno, { holdMs, dropped, duplicated });
     if (stats.events.size > 100_000)
       stats.events.delete(stats.events.keys().next().value as number);
-    if (chance(tuning.FOREIGN_PERCENT)) {
+    if (chance(tuned.FOREIGN_PERCENT)) {
       stats.foreign += 1;
       options.publish(datasetId, JSON.stringify({ ...event, app_id: 'f0f0f0f0' }));
     }

@@ -73,14 +73,9 @@ start(prometheus, [
   '--enable-feature=exemplar-storage',
 ]);
 if (withAlertmanager) {
-  const alertmanagerConfig = join(dir, 'alertmanager.yml');
-  // Alerts are held and shown on its page; nothing is sent anywhere.
-  writeFileSync(
-    alertmanagerConfig,
-    "route: { receiver: 'local' }\nreceivers: [{ name: 'local' }]\n",
-  );
+  // The example route (grouped by alert name and severity); nothing is sent anywhere.
   start(alertmanager, [
-    `--config.file=${alertmanagerConfig}`,
+    `--config.file=${join(__dirname, '..', '..', 'local', 'prometheus', 'alertmanager.yml')}`,
     `--storage.path=${join(dir, 'alertmanager')}`,
     `--web.listen-address=${alertmanagerAddress}`,
     '--cluster.listen-address=',

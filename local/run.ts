@@ -10,7 +10,9 @@ import { startTokenServer } from './tokenServer';
 /**
  * `npm run local`: the probe and its stand-ins (collector on 8081, subscription hub on 8765,
  * token server on 8082) in one process, no Docker and no credentials. Every probe variable can
- * still be set; these defaults apply only where it is not.
+ * still be set; these defaults apply only where it is not. `LOCAL_TARGETS=3` runs three
+ * targets (`probe-local-1` …), as a targets file would: the stand-ins serve any dataset, and
+ * `/config/?dataset=probe-local-2&NO_EMIT_PERCENT=100` on the collector breaks just one.
  */
 async function runLocal(): Promise<void> {
   const env = {
@@ -48,7 +50,15 @@ async function runLocal(): Promise<void> {
     subscription: 'ws://localhost:8765',
     tokenServer: 'http://localhost:8082 (client local-client / local-secret)',
   });
-  const probe = await startProbe(config, logger);
+  const count = Number(process.env.LOCAL_TARGETS ?? '1');
+  const targets =
+    Number.isSafeInteger(count) && count > 1
+      ? Array.from({ length: Math.min(count, 100) }, (_, i) => {
+          const id = `probe-local-${i + 1}`;
+          return { id, labels: {}, config: loadConfig({ ...env, PROBE_DATASET_ID: id }) };
+        })
+      : [{ id: config.dataset.id, labels: {}, config }];
+  const probe = await startProbe(config, logger, { initial: targets });
   logger.info(`metrics on http://localhost:${probe.port}/metrics`);
   stopOnSignals(probe, logger);
 }

@@ -6,14 +6,21 @@ import { startCollector } from './collector';
 import { startHub } from './hub';
 
 /**
- * The README's two status-page screenshots, from a real run: the probe and its stand-ins on
+ * The README's status-page screenshots, from a real run: the probe and its stand-ins on
  * free loopback ports, a normal run with some slow and some dropped events, then an outage
- * (the collector told over HTTP, as a person would with curl, to drop every event).
- *   npx tsc -p tsconfig.json && node dist/local/screenshots.js [docs]
- * Needs Debian's chromium. NORMAL_SECONDS and OUTAGE_SECONDS shorten the run.
+ * (the collector told over HTTP, as a person would with curl, to drop every event); then the
+ * overview of a process with four targets, one of them broken.
+ *   npx tsc -p tsconfig.json && node dist/local/screenshots.js [docs] [target|overview]
+ * Needs Debian's chromium. NORMAL_SECONDS, OUTAGE_SECONDS and OVERVIEW_SECONDS shorten the run.
  */
 const seconds = (name: string, fallback: number) => Number(process.env[name] ?? fallback) * 1000;
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+const launch = () =>
+  chromium.launch({
+    executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
+    args: ['--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking'],
+  });
 
 async function main(dir: string): Promise<void> {
   const token = 'local-webhook-token';
@@ -44,10 +51,7 @@ async function main(dir: string): Promise<void> {
     }),
     silentLogger,
   );
-  const chrome = await chromium.launch({
-    executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
-    args: ['--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking'],
-  });
+  const chrome = await launch();
   try {
     const page = await chrome.newPage({ viewport: { width: 1280, height: 900 } });
     await page.goto(`http://127.0.0.1:${probe.port}/status`);
@@ -66,7 +70,93 @@ async function main(dir: string): Promise<void> {
   }
 }
 
-main(process.argv[2] ?? 'docs').catch((error: unknown) => {
+/**
+ * Four targets in one process: two behind a quick collector, one behind a slow one (some of
+ * its events overdue now and then), and one whose hub and collector are not there at all.
+ */
+async function overview(dir: string): Promise<void> {
+  const token = 'local-webhook-token';
+  const hub = await startHub({ port: 0, token });
+  const collector = (tuning: Parameters<typeof startCollector>[0]['tuning']) =>
+    startCollector({
+      port: 0,
+      publish: (datasetId, json) => hub.publish(datasetId, json),
+      webhookToken: token,
+      tuning,
+    });
+  const quick = await collector({
+    NO_EMIT_PERCENT: 0,
+    ADD_LATENCY_PERCENT: 10,
+    LATENCY_RANGE_MIN: 0.02,
+    LATENCY_RANGE_MAX: 0.3,
+  });
+  const slow = await collector({
+    NO_EMIT_PERCENT: 3,
+    ADD_LATENCY_PERCENT: 40,
+    LATENCY_RANGE_MIN: 0.5,
+    LATENCY_RANGE_MAX: 6,
+  });
+  const target = (id: string, labels: Record<string, string>, env: Record<string, string>) => ({
+    id,
+    labels,
+    config: loadConfig({
+      PROBE_WEBHOOK_TOKEN: token,
+      PROBE_DATASET_ID: `probe-${id}`,
+      WEBSOCKET_URL: `ws://127.0.0.1:${hub.port}`,
+      EVENT_COLLECTOR_URL: `http://127.0.0.1:${quick.port}`,
+      METRICS_HOST: '127.0.0.1',
+      METRICS_PORT: '0',
+      POST_EVENT_INTERVAL_SECONDS: '1',
+      LATENCY_OBJECTIVE_SECONDS: '3',
+      MARK_EVENT_LOST_TIMEOUT_SECONDS: '20',
+      ...env,
+    }),
+  });
+  const initial = [
+    target('orders', { team: 'sales', env: 'prod' }, {}),
+    target('search', { team: 'web', env: 'prod' }, {}),
+    target(
+      'payments',
+      { team: 'finance', env: 'prod' },
+      {
+        EVENT_COLLECTOR_URL: `http://127.0.0.1:${slow.port}`,
+      },
+    ),
+    // Nothing listens on the discard port.
+    target(
+      'billing',
+      { team: 'finance', env: 'test' },
+      {
+        WEBSOCKET_URL: 'ws://127.0.0.1:9',
+        EVENT_COLLECTOR_URL: 'http://127.0.0.1:9',
+      },
+    ),
+  ];
+  const probe = await startProbe(initial[0].config, silentLogger, { initial });
+  const chrome = await launch();
+  try {
+    const page = await chrome.newPage({ viewport: { width: 1280, height: 360 } });
+    await page.goto(`http://127.0.0.1:${probe.port}/status`);
+    await sleep(seconds('OVERVIEW_SECONDS', 60));
+    // The slow target is amber only while one of its events is overdue: catch such a moment.
+    await page.locator('#targets tr.level-warn').waitFor({ timeout: 60_000 });
+    await page.screenshot({ path: `${dir}/status-overview.png`, fullPage: false });
+    process.stdout.write(`wrote ${dir}/status-overview.png\n`);
+  } finally {
+    await chrome.close();
+    await probe.stop();
+    await quick.close();
+    await slow.close();
+    await hub.close();
+  }
+}
+
+async function all(dir: string, which?: string): Promise<void> {
+  if (which !== 'overview') await main(dir);
+  if (which !== 'target') await overview(dir);
+}
+
+all(process.argv[2] ?? 'docs', process.argv[3]).catch((error: unknown) => {
   process.stderr.write(
     `${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
   );

@@ -13,7 +13,13 @@ export interface CollectorClientOptions
   extends Pick<Config['posting'], 'collectorUrl' | 'retries' | 'timeoutMs' | 'retryMaxDelayMs'> {
   readonly tokens?: TokenSource;
   readonly onRetry?: (retry: number, error: AxiosError) => void;
+  /** The keep-alive agent of the collector's origin, shared by every target posting there. */
+  readonly agent?: http.Agent;
 }
+
+/** A keep-alive agent for `url`'s scheme. */
+export const keepAliveAgent = (url: string): http.Agent =>
+  new (url.startsWith('https:') ? https.Agent : http.Agent)({ keepAlive: true });
 
 /**
  * The axios instance that posts to the collector, lean on its hot path: the body comes as a
@@ -24,7 +30,7 @@ export interface CollectorClientOptions
  */
 export function createCollectorClient(options: CollectorClientOptions): AxiosInstance {
   const secure = options.collectorUrl.startsWith('https:');
-  const agent = new (secure ? https.Agent : http.Agent)({ keepAlive: true });
+  const agent = options.agent ?? keepAliveAgent(options.collectorUrl);
   const client = axios.create({
     baseURL: options.collectorUrl,
     adapter: 'http',

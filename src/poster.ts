@@ -1,3 +1,4 @@
+import type { Agent } from 'node:http';
 import {
   type AxiosInstance,
   type AxiosRequestConfig,
@@ -6,7 +7,7 @@ import {
 } from 'axios';
 import { Observable } from 'rxjs';
 import type { PostProgress } from '../streams/messages';
-import type { PostFn } from '../streams/posting';
+import { PostFailure, type PostFn } from '../streams/posting';
 import { TokenError, type TokenSource } from './auth';
 import { isCollectorSuccess, NOT_THE_COLLECTORS_ANSWER } from './collectorAnswer';
 import { createCollectorClient, wireTransport } from './collectorClient';
@@ -30,6 +31,8 @@ export interface PosterOptions
   readonly onPhases?: (phases: PhaseSeconds) => void;
   /** The earliest notAfter (unix seconds) of the collector's chain, per TLS connection. */
   readonly onCertificate?: (notAfterSeconds: number) => void;
+  /** The keep-alive agent of the collector's origin (one per origin in the process). */
+  readonly agent?: Agent;
 }
 
 /**
@@ -75,7 +78,7 @@ export function createPoster(options: PosterOptions): PostFn {
       // anything still hold on, the post fails on the next turn regardless.
       const deadline = setTimeout(() => {
         controller.abort();
-        setImmediate(() => fail(Object.assign(new Error('timeout'), { retries: 0 })));
+        setImmediate(() => fail(new PostFailure('timeout', 0)));
       }, deadlineMs);
       const transport = wireTransport(
         secure,
@@ -125,11 +128,11 @@ async function send(
         renewed = 1;
         continue;
       }
-      throw Object.assign(new Error(describePostError(error)), { retries });
+      throw new PostFailure(describePostError(error), retries);
     }
     const retries = renewed + (response.config['axios-retry']?.retryCount ?? 0);
     if (!isCollectorSuccess(response.status, response.data)) {
-      throw Object.assign(new Error(NOT_THE_COLLECTORS_ANSWER), { retries });
+      throw new PostFailure(NOT_THE_COLLECTORS_ANSWER, retries);
     }
     return retries;
   }

@@ -12,8 +12,6 @@ import { redactor } from './redact';
 import { probeRoutes, text } from './routes';
 import { secretValues } from './secrets';
 import { startHttpServer } from './server';
-import { statusPage } from './statusPage';
-import { statusView } from './statusView';
 import { writeStdout } from './stdout';
 import { type RunningTarget, runTarget, type TargetSpec } from './target/runTarget';
 import { createSharedServices } from './target/sharedServices';
@@ -163,13 +161,7 @@ export async function startProbe(
     server.host,
     probeRoutes({
       registry: metrics.registry,
-      page: statusPage(title),
-      statusJson: () => {
-        const target = first();
-        return target?.state
-          ? redact(JSON.stringify(statusView(target.state, now(), statusOf(target))))
-          : '{}';
-      },
+      status: { title, now, redact: (text) => redact(text), targets: () => running },
       readinessProblems: () => {
         const problems: string[] = [];
         for (const [id, target] of running) {

@@ -3,7 +3,7 @@ import { Registry } from 'prom-client';
 import { negotiate, prometheusText, TEXT_CONTENT_TYPE } from './exposition';
 import type { Reply, Route } from './server';
 import { type Asset, statusAssets } from './statusAssets';
-import { STATUS_PAGE_CSP } from './statusPage';
+import { type StatusSources, statusRoutes } from './statusRoutes';
 
 export const text = (status: number, body: string): Reply => ({
   status,
@@ -13,10 +13,8 @@ export const text = (status: number, body: string): Reply => ({
 
 export interface RouteSources {
   readonly registry: Registry;
-  /** The status page's HTML, made once. */
-  readonly page: string;
-  /** The status page's data, as JSON. */
-  readonly statusJson: () => string;
+  /** What the status pages show: the overview and each target's page. */
+  readonly status: StatusSources;
   /** What stops the probe from being ready now; empty when it is. */
   readonly readinessProblems: () => readonly string[];
 }
@@ -36,7 +34,8 @@ const assetRoute =
 /**
  * The HTTP routes: metrics at `/metrics` and at `/` (where the existing scrape config looks) in
  * OpenMetrics when the scraper prefers it, else in the text format, liveness, readiness, and
- * the status page with its data and its files (at exact paths, like every route).
+ * the status pages (the overview and each target's) with their data and their files (at exact
+ * paths, like every route).
  */
 export function probeRoutes(sources: RouteSources): Record<string, Route> {
   const { registry } = sources;
@@ -49,13 +48,7 @@ export function probeRoutes(sources: RouteSources): Record<string, Route> {
     '/metrics': metrics,
     '/healthz': () => text(200, 'ok\n'),
     '/readyz': () => readinessReply(sources.readinessProblems()),
-    '/status': () => ({
-      status: 200,
-      type: 'text/html; charset=utf-8',
-      body: sources.page,
-      headers: { 'Content-Security-Policy': STATUS_PAGE_CSP },
-    }),
-    '/status.json': () => ({ status: 200, type: 'application/json', body: sources.statusJson() }),
+    ...statusRoutes(sources.status),
     ...Object.fromEntries(Object.values(statusAssets()).map((a) => [a.path, assetRoute(a)])),
   };
 }

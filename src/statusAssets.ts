@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { STATUS_CHART } from './statusChart';
+import { STATUS_OVERVIEW_SCRIPT } from './statusOverviewScript';
 import { STATUS_SCRIPT } from './statusScript';
 import { STATUS_STYLE } from './statusStyle';
 
@@ -16,6 +17,7 @@ export interface StatusAssets {
   readonly chartStyle: Asset;
   readonly pageScript: Asset;
   readonly pageStyle: Asset;
+  readonly overviewScript: Asset;
 }
 
 const JS = 'text/javascript; charset=utf-8';
@@ -49,6 +51,7 @@ export function statusAssets(): StatusAssets {
     ),
     pageScript: asset('status', 'js', JS, Buffer.from(STATUS_CHART + STATUS_SCRIPT)),
     pageStyle: asset('status', 'css', CSS, Buffer.from(STATUS_STYLE)),
+    overviewScript: asset('overview', 'js', JS, Buffer.from(STATUS_OVERVIEW_SCRIPT)),
   };
   return loaded;
 }

@@ -8,15 +8,29 @@ export const STATUS_PAGE_CSP =
   "default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; img-src 'self'; " +
   "base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
 
+/** Where a target's page is served other than at `/status`: one level down, its own data. */
+export interface PageOptions {
+  /** The way from the page's directory to the root, e.g. `../`. */
+  readonly root?: string;
+  /** Its data's URL, relative to the page (else `status.json`). */
+  readonly data?: string;
+  /** A link back to the overview. */
+  readonly back?: boolean;
+}
+
 /**
- * The status page: an HTML document that loads its script and style, and uPlot's, from the
- * probe (no CDN, works offline); the script fetches `/status.json` every two seconds and draws
- * it (see `statusScript.ts`). The only text put in the HTML itself is the title, escaped.
+ * A target's status page: an HTML document that loads its script and style, and uPlot's, from
+ * the probe (no CDN, works offline); the script fetches its data (`status.json`, unless told
+ * otherwise) every two seconds and draws it (see `statusScript.ts`). The only text put in the
+ * HTML itself is the title and the data's URL, escaped.
  */
-export function statusPage(title: string): string {
+export function statusPage(title: string, options: PageOptions = {}): string {
   const assets = statusAssets();
+  const { root = '', data, back = false } = options;
   // Relative links, so the page also works behind a proxy that serves it under a prefix.
-  const href = (path: string) => path.slice(1);
+  const href = (path: string) => `${root}${path.slice(1)}`;
+  const body = data === undefined ? '<body>' : `<body data-json="${escapeHtml(data)}">`;
+  const overview = back ? `<a href="${root}status">all targets</a> · ` : '';
   return `<!doctype html>
 <html lang="en">
 <head>
@@ -28,10 +42,10 @@ export function statusPage(title: string): string {
 <script src="${href(assets.chartScript.path)}" defer></script>
 <script src="${href(assets.pageScript.path)}" defer></script>
 </head>
-<body>
+${body}
 <h1>${escapeHtml(title)}</h1>
-<div class="sub">app <span id="app"></span> · updated <span id="updated">never</span> <span id="error"></span></div>
-<noscript>This page needs JavaScript; the same data is at <a href="status.json">status.json</a>.</noscript>
+<div class="sub">${overview}app <span id="app"></span> · updated <span id="updated">never</span> <span id="error"></span></div>
+<noscript>This page needs JavaScript; the same data is at <a href="${escapeHtml(data ?? 'status.json')}">${escapeHtml(data ?? 'status.json')}</a>.</noscript>
 <ul id="problems" aria-live="polite"></ul>
 <div class="cards">
   <div class="card"><h2>Last event received</h2><div class="big" id="delivery">–</div><div id="delivery-detail"></div></div>

@@ -1,5 +1,6 @@
 /**
- * The status page's own script: fetches `status.json` every two seconds and shows it. What came
+ * A target's page's own script: fetches its data (the body's `data-json`, else `status.json`)
+ * every two seconds and shows it. What came
  * from the wire (an app id, a reason, an error) is set with `textContent`, never as HTML. The
  * view has already decided what is wrong and worded it (`statusProblems.ts`); this only shows.
  */
@@ -44,6 +45,8 @@ export const STATUS_SCRIPT = `"use strict";
   }
 
   function render(s) {
+    // The process now runs several targets: \`/status\` has become the overview.
+    if (Array.isArray(s.targets)) return location.reload();
     text("updated", new Date().toLocaleTimeString());
     text("error", "");
     if (!s.appId) {
@@ -81,7 +84,7 @@ export const STATUS_SCRIPT = `"use strict";
 
   async function refresh() {
     try {
-      const response = await fetch("status.json", { cache: "no-store" });
+      const response = await fetch(document.body.dataset.json || "status.json", { cache: "no-store" });
       if (!response.ok) throw new Error("HTTP " + response.status);
       render(await response.json());
     } catch (error) {

@@ -25,4 +25,17 @@ th:nth-child(2), td:nth-child(2), td:last-child, th:last-child { text-align: lef
 .state-overdue { font-weight: 600; }
 .state-posting, .state-posted { color: var(--muted); } .state-late { color: var(--warn); }
 #error { color: var(--bad); }
+.overview td, .overview th { text-align: left; vertical-align: top; }
+.overview th { white-space: nowrap; }
+.overview tr { border-left: 6px solid var(--line); }
+.overview thead tr { border-left-color: transparent; }
+.overview tr.level-bad { border-left-color: var(--bad); background: #ffebe9; }
+.overview tr.level-warn { border-left-color: var(--warn); background: #fff8c5; }
+.overview tr.level-ok { border-left-color: var(--ok); }
+.overview tr.level-starting { border-left-color: #8c959f; color: var(--muted); }
+.overview td.level { font-weight: 600; text-transform: uppercase; font-size: .85rem; }
+.level-bad td.level, .level-bad td.problem { color: var(--bad); }
+.level-warn td.level, .level-warn td.problem { color: var(--warn); }
+.level-ok td.level { color: var(--ok); }
+.overview .labels { color: var(--muted); font-size: .85rem; }
 `;

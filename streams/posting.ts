@@ -16,9 +16,20 @@ import type { PostCommand, PostOutcome, PostProgress } from './messages';
 
 /**
  * Posts event `seqno` (retries and timeouts inside): says once when the request is on the
- * wire, then emits the answer, or errors with an Error that may carry `retries`.
+ * wire, then emits the answer, or errors — with a `PostFailure` that says how many retries
+ * the post took (any other error counts none).
  */
 export type PostFn = (seqno: number) => Observable<PostProgress>;
+
+/** Why a post failed, and the retries it took before it did. */
+export class PostFailure extends Error {
+  constructor(
+    message: string,
+    readonly retries: number,
+  ) {
+    super(message);
+  }
+}
 
 export const TOO_MANY_POSTS = 'too many posts in flight';
 
@@ -112,8 +123,7 @@ function endsWith<T>(isLast: (item: T) => boolean) {
 }
 
 function retriesOf(error: unknown): number {
-  const retries = (error as { retries?: unknown } | null)?.retries;
-  return typeof retries === 'number' ? retries : 0;
+  return error instanceof PostFailure ? error.retries : 0;
 }
 
 function describe(error: unknown): string {

@@ -55,6 +55,8 @@ export function runTarget(spec: TargetSpec, services: SharedServices): Observabl
       dataset,
       appId,
       tokens: tokens?.source,
+      agent: services.agentFor(posting.collectorUrl),
+      now: () => monotonicScheduler.now(), // the wire time on the fold's own clock
       onPhases: http.observePhases,
       onCertificate: (notAfter) => http.certificate('collector', notAfter),
       onRetry(attempt, reason) {

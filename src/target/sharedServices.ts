@@ -1,4 +1,6 @@
+import type { Agent } from 'node:http';
 import { clientCredentials, type TokenSource } from '../auth';
+import { keepAliveAgent } from '../collectorClient';
 import type { Config } from '../config';
 import type { Logger } from '../logger';
 import type { ProbeMetrics } from '../metrics';
@@ -22,6 +24,8 @@ export interface SharedServices {
   ) => { readonly source: TokenSource; readonly release: () => void };
   /** Wall-clock milliseconds, read to place a target's posts in its slot. */
   readonly wallClock: () => number;
+  /** The keep-alive agent of a collector's origin: one per origin, whatever the targets. */
+  readonly agentFor: (collectorUrl: string) => Agent;
 }
 
 export interface SharedOptions {
@@ -31,6 +35,7 @@ export interface SharedOptions {
 
 export function createSharedServices({ metrics, logger }: SharedOptions): SharedServices {
   const http = registerHttpMetrics(metrics.registry);
+  const agents = new Map<string, Agent>();
   const sources = new Map<string, { source: TokenSource; hearers: Set<(s: number) => void> }>();
   return {
     metrics,
@@ -61,5 +66,14 @@ export function createSharedServices({ metrics, logger }: SharedOptions): Shared
       return { source: shared.source, release: () => hearers.delete(certificate) };
     },
     wallClock: () => Date.now(),
+    agentFor(collectorUrl) {
+      const origin = new URL(collectorUrl).origin;
+      let agent = agents.get(origin);
+      if (agent === undefined) {
+        agent = keepAliveAgent(collectorUrl);
+        agents.set(origin, agent);
+      }
+      return agent;
+    },
   };
 }

@@ -14,6 +14,7 @@ export const SEVERITY = {
   ProbeNoListenerConnected: 'critical',
   ProbeLatencyHigh: 'warning',
   ProbeScheduleLagging: 'warning',
+  ProbeConfigReloadFailed: 'warning',
   ProbeCertificateExpiresSoon: 'warning',
   ProbeCertificateExpiresVerySoon: 'critical',
   ProbeDown: 'warning',
@@ -21,13 +22,24 @@ export const SEVERITY = {
 } as const;
 export type Alert = keyof typeof SEVERITY;
 
+/** The alerts about the probe process, per instance (ProbeGone: per job); the others are per target. */
+export const PER_PROCESS: ReadonlySet<Alert> = new Set<Alert>([
+  'ProbeScheduleLagging',
+  'ProbeConfigReloadFailed',
+  'ProbeDown',
+  'ProbeGone',
+]);
+
 export const M = 60;
 /** When the incident of a story starts: the windows hold 20 minutes of a healthy probe. */
 const T = 20 * M;
 /** A default event's way through the pipeline, and the pipeline delivering nothing from t0. */
 export const stopsAt = (t0: number) => (t: number) => (t + 0.2 >= t0 ? undefined : 0.2);
 
-/** An alert first firing at a second (with labels beyond the target's, if any). */
+/**
+ * An alert first firing at a second, with labels beyond job, instance and severity: `target`
+ * (the one target's when not given) and any other.
+ */
 export type Fires = readonly [alert: Alert, second: number, labels?: Record<string, string>];
 
 export interface Scenario {
@@ -133,6 +145,41 @@ export const SCENARIOS: Record<string, Scenario> = {
     story: { seconds: 35 * M, up: (t) => (t < T ? true : undefined) },
     step: 15,
     fires: [['ProbeGone', T + 600]],
+  },
+  'two targets, a stops at 20 min: the page for a; no alert carries target b': {
+    story: { seconds: 30 * M, targets: { a: { delay: stopsAt(T) }, b: {} } },
+    step: 15,
+    fires: [
+      ['ProbeEventsAllBad', T + 120, { target: 'a' }],
+      ['ProbePipelineDeliversNothing', T + 135, { target: 'a' }],
+      ['ProbeSLOBurnFast', T + 360, { target: 'a' }],
+    ],
+  },
+  'two targets, a stops at 20 min and b 3 min later: each its own page, at its own time': {
+    story: {
+      seconds: 30 * M,
+      targets: { a: { delay: stopsAt(T) }, b: { delay: stopsAt(T + 3 * M) } },
+    },
+    step: 15,
+    fires: [
+      ['ProbeEventsAllBad', T + 120, { target: 'a' }],
+      ['ProbePipelineDeliversNothing', T + 135, { target: 'a' }],
+      ['ProbeEventsAllBad', T + 300, { target: 'b' }],
+      ['ProbePipelineDeliversNothing', T + 315, { target: 'b' }],
+      ['ProbeSLOBurnFast', T + 360, { target: 'a' }],
+      // Not 540: b's hour holds 3 more healthy minutes than a's (the story starts at 0).
+      ['ProbeSLOBurnFast', T + 570, { target: 'b' }],
+    ],
+  },
+  'a reload of the targets file fails at 20 min and stays failed: ProbeConfigReloadFailed': {
+    story: { seconds: 30 * M, reloadFails: (t) => t >= T },
+    step: 15,
+    fires: [['ProbeConfigReloadFailed', T + 300]],
+  },
+  'a failed reload mended 2 minutes later: nothing fires': {
+    story: { seconds: 30 * M, reloadFails: (t) => t >= T && t < T + 2 * M },
+    step: 15,
+    fires: [],
   },
   'certificates: the warning 21 days ahead, the page 3 days ahead, each per endpoint': {
     story: {

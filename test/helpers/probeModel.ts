@@ -1,10 +1,11 @@
 /**
- * A model of what one probe exports, second by second, for the alert rule tests: events are
- * posted on the default schedule, the story says what the pipeline does with each (its delay,
- * or never), whether its post fails and when listeners are connected, and the model derives the
- * probe's series from that as the probe defines them (README, "How the numbers are defined"),
- * with the SLI settling an event bad as soon as its objective passes without a receipt. A
- * Prometheus is then modelled by sampling those series every `scrape` seconds.
+ * A model of what one probe process exports, second by second, for the alert rule tests: for
+ * each of its targets events are posted on the default schedule, the target's story says what
+ * the pipeline does with each (its delay, or never), whether its post fails and when listeners
+ * are connected, and the model derives the target's series from that as the probe defines them
+ * (README, "How the numbers are defined"), with the SLI settling an event bad as soon as its
+ * objective passes without a receipt. A Prometheus is then modelled by sampling those series
+ * every `scrape` seconds.
  */
 
 export const INTERVAL = 10; // seconds between posts, the default
@@ -16,13 +17,8 @@ const LATENCY_BUCKETS = [0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120
 const LAG_BUCKETS = [0.001, 0.01, 0.1, 1, 5];
 const POST_ERROR_AFTER = 5; // a failing post is counted once its retries are spent
 
-export interface Story {
-  /** Seconds the story runs. */
-  readonly seconds: number;
-  /** The probe starts this second (before it no target exists); posts are due every 10 s. */
-  readonly start?: number;
-  /** The probe answers scrapes; false: up is 0; undefined: no target at all. */
-  readonly up?: (t: number) => boolean | undefined;
+/** What happens to one target's events. */
+export interface TargetStory {
   /** The pipeline's delay for the event posted at t; undefined: it never comes out. */
   readonly delay?: (t: number, seqno: number) => number | undefined;
   /** The collector refuses the post due at t. */
@@ -32,6 +28,23 @@ export interface Story {
   readonly scheduleLag?: (t: number) => number;
   /** `probe_tls_cert_expiry_timestamp_seconds` by endpoint. */
   readonly certExpiry?: Readonly<Record<string, number>>;
+}
+
+/** What happens to a probe process: its one target's story, or `targets`. */
+export interface Story extends TargetStory {
+  /** Seconds the story runs. */
+  readonly seconds: number;
+  /** The probe starts this second (before it no target exists); posts are due every 10 s. */
+  readonly start?: number;
+  /** The probe answers scrapes; false: up is 0; undefined: no target at all. */
+  readonly up?: (t: number) => boolean | undefined;
+  /** The last reload of the targets file failed (`probe_config_last_reload_successful` 0). */
+  readonly reloadFails?: (t: number) => boolean;
+  /**
+   * The process's targets by id, each with its own story; without it the process has one,
+   * `TARGET.target`, told by the story's own fields (which `targets` replaces).
+   */
+  readonly targets?: Readonly<Record<string, TargetStory>>;
 }
 
 interface Event {
@@ -45,10 +58,9 @@ interface Event {
   readonly lag: number;
 }
 
-function eventsOf(story: Story): Event[] {
-  const start = story.start ?? 0;
+function eventsOf(story: TargetStory, start: number, seconds: number): Event[] {
   const events: Event[] = [];
-  for (let seqno = 1, posted = start; posted <= story.seconds; seqno++, posted += INTERVAL) {
+  for (let seqno = 1, posted = start; posted <= seconds; seqno++, posted += INTERVAL) {
     const failed = story.postFails?.(posted) ?? false;
     const delay = failed ? undefined : story.delay ? story.delay(posted, seqno) : 0.2;
     const arrives = delay !== undefined && (story.connected?.(posted + delay) ?? 2) > 0;
@@ -66,9 +78,13 @@ function eventsOf(story: Story): Event[] {
 const lostAt = (e: Event, start: number) =>
   start + Math.ceil((e.posted + LOST - start) / CLEAN) * CLEAN;
 
-/** The probe's series at second t, by name (with labels). */
-function stateAt(story: Story, events: readonly Event[], t: number): Map<string, number> {
-  const start = story.start ?? 0;
+/** One target's series at second t, by name (with labels beyond `target`). */
+function stateAt(
+  story: TargetStory,
+  start: number,
+  events: readonly Event[],
+  t: number,
+): Map<string, number> {
   const at = (x: number | undefined) => x !== undefined && x <= t;
   const count = (pred: (e: Event) => boolean) => events.filter(pred).length;
   // Received counts a first receipt before the lost mark; a later one is late, not received.
@@ -81,15 +97,29 @@ function stateAt(story: Story, events: readonly Event[], t: number): Map<string,
     ['probe_events_within_objective_total', count((e) => e.good && at(e.settled))],
     ['probe_events_settled_total', count((e) => at(e.settled))],
     ['probe_event_listeners_connected_count', story.connected?.(t) ?? 2],
+    ['probe_event_listeners_count', 2],
     ['probe_latency_objective_seconds', OBJECTIVE],
+    ['probe_info', 1],
   ]);
-  // The 1-minute missing share: posted in [t - grace - 60 s, t - grace), not received by t.
-  const window = events.filter(
-    (e) => !e.failed && e.posted >= t - GRACE - 60 && e.posted < t - GRACE && e.posted >= start,
-  );
-  const missing = window.filter((e) => !at(e.received)).length;
-  out.set('probe_events_missing_1m_share', window.length ? (100 * missing) / window.length : 0);
+  // The n-minute missing share: posted in [t - grace - n min, t - grace), not received by t.
+  for (const minutes of [1, 3, 10]) {
+    const window = events.filter(
+      (e) =>
+        !e.failed &&
+        e.posted >= t - GRACE - 60 * minutes &&
+        e.posted < t - GRACE &&
+        e.posted >= start,
+    );
+    const missing = window.filter((e) => !at(e.received)).length;
+    const share = window.length ? (100 * missing) / window.length : 0;
+    out.set(`probe_events_missing_${minutes}m_share`, share);
+  }
   const arrived = events.filter((e) => at(e.received));
+  const latest = arrived.reduce<Event | undefined>(
+    (last, e) => (last && (last.received ?? 0) > (e.received ?? 0) ? last : e),
+    undefined,
+  );
+  out.set('probe_event_latency', latest?.latency ?? 0);
   for (const le of [...LATENCY_BUCKETS, Number.POSITIVE_INFINITY]) {
     const n = arrived.filter((e) => (e.latency ?? 0) <= le).length;
     out.set(`probe_event_latency_seconds_bucket{le="${le === Infinity ? '+Inf' : le}"}`, n);
@@ -105,8 +135,28 @@ function stateAt(story: Story, events: readonly Event[], t: number): Map<string,
   return out;
 }
 
-export const TARGET = { job: 'dataplatform-probe', instance: 'probe:8000' };
-const TARGET_LABELS = `job="${TARGET.job}",instance="${TARGET.instance}"`;
+export const TARGET = { job: 'dataplatform-probe', instance: 'probe:8000', target: 'dataset-1' };
+const PROCESS_LABELS = `job="${TARGET.job}",instance="${TARGET.instance}"`;
+
+/** The process's series at second t (its targets' under `target`), by name with labels. */
+function processAt(
+  story: Story,
+  targets: ReadonlyArray<readonly [string, Event[], TargetStory]>,
+  t: number,
+) {
+  const start = story.start ?? 0;
+  const out = new Map<string, number>([
+    ['probe_targets_configured', targets.length],
+    ['probe_config_last_reload_successful', story.reloadFails?.(t) ? 0 : 1],
+  ]);
+  for (const [id, events, told] of targets) {
+    for (const [name, value] of stateAt(told, start, events, t)) {
+      const labels = `target="${id}"`;
+      out.set(name.includes('{') ? name.replace('{', `{${labels},`) : `${name}{${labels}}`, value);
+    }
+  }
+  return out;
+}
 
 /**
  * The series a Prometheus scraping every `scrape` seconds stores, as promtool input. `lag`
@@ -118,8 +168,10 @@ export function scraped(
   scrape: number,
   lag = 0,
 ): Array<{ series: string; values: string }> {
-  const events = eventsOf(story);
   const start = story.start ?? 0;
+  const targets = Object.entries(story.targets ?? { [TARGET.target]: story }).map(
+    ([id, told]) => [id, eventsOf(told, start, story.seconds), told] as const,
+  );
   const times = Array.from(
     { length: Math.floor(story.seconds / scrape) + 1 },
     (_, i) => i * scrape,
@@ -131,7 +183,7 @@ export function scraped(
   const values = new Map<string, Array<number | undefined>>();
   times.forEach((s, i) => {
     if (up[i] !== 1) return;
-    for (const [name, value] of stateAt(story, events, s - lag)) {
+    for (const [name, value] of processAt(story, targets, s - lag)) {
       const row = values.get(name) ?? times.map(() => undefined);
       values.set(name, row);
       row[i] = value;
@@ -139,10 +191,10 @@ export function scraped(
   });
   const text = (row: Array<number | undefined>) =>
     row.map((v) => (v === undefined ? '_' : String(Math.round(v * 1000) / 1000))).join(' ');
-  const withTarget = (name: string) =>
-    name.includes('{') ? name.replace('{', `{${TARGET_LABELS},`) : `${name}{${TARGET_LABELS}}`;
+  const withProcess = (name: string) =>
+    name.includes('{') ? name.replace('{', `{${PROCESS_LABELS},`) : `${name}{${PROCESS_LABELS}}`;
   return [
-    { series: `up{${TARGET_LABELS}}`, values: text(up) },
-    ...[...values].map(([name, row]) => ({ series: withTarget(name), values: text(row) })),
+    { series: `up{${PROCESS_LABELS}}`, values: text(up) },
+    ...[...values].map(([name, row]) => ({ series: withProcess(name), values: text(row) })),
   ];
 }

@@ -8,6 +8,7 @@ import {
   type Alert,
   type Fires,
   M,
+  PER_PROCESS,
   SCENARIOS,
   type Scenario,
   SEVERITY,
@@ -28,12 +29,27 @@ const RULES = join(ROOT, 'deploy', 'prometheus', 'alerts.yaml');
 const PROMTOOL = tool('promtool');
 const promtool = PROMTOOL.path ?? 'promtool';
 
-const labelsOf = ([alert, , extra]: Fires) => ({
+/** An alert's labels: a per-target alert's job and target, a per-process alert's job and instance. */
+const labelsOf = ([alert, , extra]: Fires): Record<string, string> => ({
   severity: SEVERITY[alert],
   job: TARGET.job,
-  ...(alert === 'ProbeGone' ? {} : { instance: TARGET.instance }),
+  ...(alert === 'ProbeGone'
+    ? {}
+    : PER_PROCESS.has(alert)
+      ? { instance: TARGET.instance }
+      : { target: TARGET.target }),
   ...extra,
 });
+
+/** The labels an alert's first firing is told apart by (besides its name), as PromQL. */
+const distinct = (fires: Fires) => {
+  const { endpoint, target } = labelsOf(fires);
+  return [
+    `alertname="${fires[0]}"`,
+    ...(endpoint ? [`endpoint="${endpoint}"`] : []),
+    ...(target ? [`target="${target}"`] : []),
+  ].join(',');
+};
 
 /** The promtool checks of a scenario: each alert absent one step before it fires, then firing. */
 function ruleTest(name: string, { story, step, fires }: Scenario, lag = 0): RuleTest {
@@ -53,11 +69,8 @@ function ruleTest(name: string, { story, step, fires }: Scenario, lag = 0): Rule
     exprTests: [
       {
         at: story.seconds,
-        expr: `min by (alertname, endpoint) (min_over_time(timestamp(ALERTS{alertstate="firing"})[${whole}:${step}s]))`,
-        samples: fires.map(([alert, at, extra]) => ({
-          labels: `{alertname="${alert}"${extra?.endpoint ? `,endpoint="${extra.endpoint}"` : ''}}`,
-          value: at,
-        })),
+        expr: `min by (alertname, endpoint, target) (min_over_time(timestamp(ALERTS{alertstate="firing"})[${whole}:${step}s]))`,
+        samples: fires.map((f) => ({ labels: `{${distinct(f)}}`, value: f[1] })),
       },
     ],
   };
@@ -108,7 +121,7 @@ describe('the shipped alert rules', { skip: PROMTOOL.skip }, () => {
 
   test('the silent stories at a 5 s scrape and evaluation: still no alert fires', () => {
     const silent = Object.entries(SCENARIOS).filter(([, s]) => s.fires.length === 0);
-    assert.equal(silent.length, 4);
+    assert.equal(silent.length, 5);
     const failure = promtoolTest(
       promtool,
       bare,
@@ -144,7 +157,38 @@ describe('the shipped alert rules', { skip: PROMTOOL.skip }, () => {
     const failure = promtoolTest(promtool, bare, tests);
     assert.equal(failure, undefined, failure);
   });
+
+  test('two targets stopping 5 s apart: each pages on its own within 150 s of its stop', () => {
+    const firingOf = (target: string) =>
+      `max by (target) (ALERTS{alertstate="firing",severity="critical",target=~"${target}"})`;
+    const firing = firingOf('.+');
+    const tests = [15, 5].flatMap((step) =>
+      [0.3, 9.9].flatMap((offset) =>
+        [0, step - 0.5].map((lag) => {
+          const stop = 10 * M + offset;
+          return {
+            name: `a stops at ${stop} s, b at ${stop + 5} s, step ${step} s, lag ${lag} s`,
+            story: {
+              seconds: stop + 155,
+              targets: { a: { delay: stopsAt(stop) }, b: { delay: stopsAt(stop + 5) } },
+            },
+            step,
+            lag,
+            exprTests: [
+              { at: stop - 1, expr: firing, samples: [] },
+              { at: stop + 150, expr: firingOf('a'), samples: [pageOf('a')] },
+              { at: stop + 155, expr: firing, samples: [pageOf('a'), pageOf('b')] },
+            ],
+          };
+        }),
+      ),
+    );
+    const failure = promtoolTest(promtool, bare, tests);
+    assert.equal(failure, undefined, failure);
+  });
 });
+
+const pageOf = (target: string) => ({ labels: `{target="${target}"}`, value: 1 });
 
 /** The rule file without its `annotations:` blocks. */
 function withoutAnnotations(text: string): string {

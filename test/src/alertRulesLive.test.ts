@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { startPrometheus } from '../helpers/prometheus';
-import { startStack, waitFor } from '../helpers/stack';
+import { DATASET, startStack, waitFor } from '../helpers/stack';
 import { tool } from '../helpers/tools';
 
 /** The shipped rules in a real Prometheus scraping a real probe and its stand-ins. */
@@ -63,6 +63,7 @@ describe('the shipped rules live: a real Prometheus scraping a real probe', {
         lastError?: string;
         type: string;
         state?: string;
+        alerts?: Array<{ labels: Record<string, string> }>;
       }
       const rules = async () =>
         (await server.api<{ groups: Array<{ rules: Rule[] }> }>('/api/v1/rules')).groups.flatMap(
@@ -73,7 +74,7 @@ describe('the shipped rules live: a real Prometheus scraping a real probe', {
         20_000,
         'every rule to evaluate without error',
       );
-      assert.equal((await rules()).length, 21);
+      assert.equal((await rules()).length, 22);
       // Delivery works: the SLI has data and the pipeline alert is quiet.
       await waitFor(
         async () => (await server.query('probe:sli_error_ratio:rate5m')).data.result.length === 1,
@@ -104,6 +105,14 @@ describe('the shipped rules live: a real Prometheus scraping a real probe', {
         ['pending', 'firing'].includes(await state(alert));
       await waitFor(pending('ProbeEventsAllBad'), 130_000, 'ProbeEventsAllBad to turn pending');
       assert.ok(await pending('ProbePipelineDeliversNothing')(), 'DeliversNothing not pending');
+      // Per target: the one-target form's target is its dataset id; no instance, no other.
+      for (const alert of ['ProbeEventsAllBad', 'ProbePipelineDeliversNothing']) {
+        const labels = (await rules()).find((rule) => rule.name === alert)?.alerts ?? [];
+        assert.deepEqual(
+          labels.map((a) => a.labels),
+          [{ alertname: alert, job: 'dataplatform-probe', severity: 'critical', target: DATASET }],
+        );
+      }
       const lost = await server.query('sum(probe_events_lost_total) > 0');
       assert.equal(lost.data.result.length, 0, 'events counted lost: the lost timeout is 300 s');
     } finally {

@@ -2,14 +2,40 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { after, before, describe, test } from 'node:test';
 import { Counter, type OpenMetricsContentType, Registry } from 'prom-client';
+import { loadConfig } from '../../src/config';
 import { probeRoutes } from '../../src/routes';
 import { type HttpServer, startHttpServer } from '../../src/server';
 import { statusAssets } from '../../src/statusAssets';
-import { STATUS_PAGE_CSP, statusPage } from '../../src/statusPage';
+import { STATUS_PAGE_CSP } from '../../src/statusPage';
+import type { RunningTarget } from '../../src/target/runTarget';
+import { step } from '../../streams/tracker';
+import { createTrackerState } from '../../streams/trackerState';
+import { productionWindows } from '../helpers/tracker';
 
 const OM = 'application/openmetrics-text';
 let server: HttpServer;
 const url = (path: string) => `http://127.0.0.1:${server.port}${path}`;
+const SECRET = 'webhook-secret-4d1c';
+const running = new Map<string, RunningTarget>();
+
+/** A target as the probe runs it, whose latest post failed with an error that echoes its token. */
+function runningTarget(id: string, appId: string): RunningTarget {
+  const config = loadConfig({
+    PROBE_WEBHOOK_TOKEN: SECRET,
+    PROBE_DATASET_ID: `${id}-set`,
+    WEBSOCKET_URL: 'ws://127.0.0.1:9',
+    EVENT_COLLECTOR_URL: 'http://127.0.0.1:9',
+  });
+  const state = createTrackerState({ ...productionWindows, appId });
+  step(state, { kind: 'post-started', seqno: 1, sentAt: 0, lagMs: 0, running: 1 }, 0);
+  const error = `HTTP 401: bad token ${SECRET}`;
+  step(state, { kind: 'post-failed', seqno: 1, durationMs: 1, retries: 0, error, running: 0 }, 1);
+  return { id, labels: {}, config, appId, startedAt: -1e9, state };
+}
+const show = (...targets: RunningTarget[]) => {
+  running.clear();
+  for (const target of targets) running.set(target.id, target);
+};
 
 before(async () => {
   // An OpenMetrics registry, as the probe's is, with one counter.
@@ -21,8 +47,12 @@ before(async () => {
     '127.0.0.1',
     probeRoutes({
       registry: registry as unknown as Registry,
-      page: statusPage('demo <probe>'),
-      statusJson: () => '{}',
+      status: {
+        title: 'demo <probe>',
+        now: () => 1_000,
+        redact: (text) => text.replaceAll(SECRET, '*****'),
+        targets: () => running,
+      },
       readinessProblems: () => [],
     }),
   );
@@ -61,6 +91,12 @@ describe('the real server', () => {
   });
 
   test('serves the page under a strict CSP, and its files at exact paths with a long cache', async () => {
+    show(runningTarget('solo', 'aaaa0001'));
+    const overview = await (await fetch(url('/status.json'))).text();
+    show(runningTarget('solo', 'aaaa0001'), runningTarget('duo', 'aaaa0002'));
+    const html2 = await (await fetch(url('/status'))).text();
+    show(runningTarget('solo', 'aaaa0001'));
+    assert.equal(JSON.parse(overview).appId, 'aaaa0001', 'one target: its own data, as before');
     const page = await fetch(url('/status'));
     assert.equal(page.headers.get('content-security-policy'), STATUS_PAGE_CSP);
     assert.doesNotMatch(STATUS_PAGE_CSP, /unsafe/);
@@ -76,7 +112,10 @@ describe('the real server', () => {
       'uPlot, as installed',
     );
     for (const asset of assets) {
-      assert.ok(html.includes(`"${asset.path.slice(1)}"`), `the page links ${asset.path}`);
+      assert.ok(
+        html.includes(`"${asset.path.slice(1)}"`) || html2.includes(`"${asset.path.slice(1)}"`),
+        `a page links ${asset.path}`,
+      );
       const response = await fetch(url(asset.path));
       assert.equal(response.status, 200);
       assert.equal(response.headers.get('content-type'), asset.type);
@@ -92,5 +131,69 @@ describe('the real server', () => {
     }
     assert.equal((await fetch(url('/assets/../package.json'))).status, 404);
     assert.equal((await fetch(url('/assets/'))).status, 404);
+  });
+
+  test('with several targets: the overview, and the page and data of each target, at its id only', async () => {
+    const hostile = '"><img src=x onerror=alert(1)>';
+    show(runningTarget('beta', 'bbbb0002'), runningTarget('alpha', 'bbbb0001'));
+    running.set(hostile, runningTarget(hostile, 'bbbb0003'));
+    const page = await fetch(url('/status'));
+    assert.equal(page.headers.get('content-security-policy'), STATUS_PAGE_CSP);
+    const html = await page.text();
+    assert.ok(html.includes(statusAssets().overviewScript.path.slice(1)), 'the overview');
+    assert.ok(!html.includes(statusAssets().chartScript.path.slice(1)), 'no chart');
+    const overview = (await (await fetch(url('/status.json'))).json()) as {
+      targets: Array<{ id: string; level: string; problem: string }>;
+    };
+    assert.deepEqual(
+      overview.targets.map((row) => [row.id, row.level]),
+      [
+        [hostile, 'bad'],
+        ['alpha', 'bad'],
+        ['beta', 'bad'],
+      ],
+    );
+    assert.match(overview.targets[1].problem, /^No listener connected/);
+    assert.ok(!JSON.stringify(overview).includes(SECRET));
+
+    const target = await fetch(url('/status/target?id=alpha'));
+    assert.equal(target.status, 200);
+    assert.equal(target.headers.get('content-security-policy'), STATUS_PAGE_CSP);
+    const own = await target.text();
+    assert.match(own, /<body data-json="target\.json\?id=alpha">/);
+    assert.match(own, /<title>dataplatform-probe · alpha · alpha-set v1<\/title>/);
+    assert.ok(
+      own.includes(`"../${statusAssets().pageScript.path.slice(1)}"`),
+      'assets from the root',
+    );
+    const data = (await (await fetch(url('/status/target.json?id=alpha'))).json()) as {
+      appId: string;
+      posting: { lastError: string };
+    };
+    assert.equal(data.appId, 'bbbb0001');
+    assert.equal(data.posting.lastError, 'HTTP 401: bad token *****', 'its secret masked');
+
+    // An id from the request is never written back; a running one only as text.
+    const odd = await (await fetch(url(`/status/target?id=${encodeURIComponent(hostile)}`))).text();
+    assert.ok(!odd.includes('<img'), 'escaped');
+    assert.ok(odd.includes('&#34;&#62;&#60;img src=x onerror=alert(1)&#62;'), 'the title, as text');
+    for (const asked of [
+      '?id=gamma',
+      '?id=%3Cscript%3Ealert(1)%3C%2Fscript%3E',
+      '?id=',
+      '',
+      '?id=__proto__',
+      '?id=ALPHA',
+      '?id=alpha%00',
+      '?id=%E0%A4%A',
+    ]) {
+      for (const path of ['/status/target', '/status/target.json']) {
+        const response = await fetch(url(`${path}${asked}`));
+        assert.equal(response.status, 404, `${path}${asked}`);
+        assert.equal(await response.text(), 'no such target\n');
+      }
+    }
+    assert.equal((await fetch(url('/status/target/'))).status, 404, 'exact paths only');
+    assert.equal((await fetch(url('/status/alpha'))).status, 404);
   });
 });

@@ -178,3 +178,27 @@ describe('many targets in one process', { concurrency: false, timeout: 60_000 },
     }
   });
 });
+
+test('the collector stand-in can break one dataset while the others flow', async () => {
+  const published: string[] = [];
+  const collector = await startCollector({
+    port: 0,
+    publish: (dataset) => published.push(dataset),
+    tuning: { ADD_LATENCY_PERCENT: 0, NO_EMIT_PERCENT: 0 },
+  });
+  try {
+    const base = `http://127.0.0.1:${collector.port}`;
+    const tuned = await fetch(`${base}/config/?dataset=b&NO_EMIT_PERCENT=100`);
+    assert.equal(((await tuned.json()) as { NO_EMIT_PERCENT: number }).NO_EMIT_PERCENT, 100);
+    for (const dataset of ['a', 'b', 'c']) {
+      const answer = await fetch(`${base}/event/${dataset}/1`, {
+        method: 'POST',
+        body: '{"app_id":"abcd1234","seqno":1}',
+      });
+      assert.equal(answer.status, 200);
+    }
+    assert.deepEqual(published, ['a', 'c']);
+  } finally {
+    await collector.close();
+  }
+});

@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import type { Observable } from 'rxjs';
 import { map } from 'rxjs/operators';
 import type { PostCommand, PostOutcome, PostProgress } from '../../streams/messages';
-import { postEvents, TOO_MANY_POSTS } from '../../streams/posting';
+import { PostFailure, postEvents, TOO_MANY_POSTS } from '../../streams/posting';
 import { testScheduler } from '../helpers/marbles';
 
 const show = (o: PostOutcome): string => {
@@ -14,7 +14,7 @@ const show = (o: PostOutcome): string => {
     case 'post-succeeded':
       return `ok ${o.seqno} in ${o.durationMs} after ${o.retries}`;
     case 'post-failed':
-      return `fail ${o.seqno} in ${o.durationMs}: ${o.error}`;
+      return `fail ${o.seqno} in ${o.durationMs} after ${o.retries}: ${o.error}`;
   }
 };
 
@@ -31,7 +31,7 @@ test('each command becomes started, then exactly one outcome; a slow post does n
     const answers: Record<number, Observable<PostProgress>> = {
       1: cold('25ms (r|)', { r: { kind: 'answered', retries: 2 } }), // slow: outlives two later posts
       2: cold('3ms (r|)', { r: { kind: 'answered', retries: 0 } }),
-      3: cold('2ms #', undefined, Object.assign(new Error('HTTP 500'), { retries: 3 })),
+      3: cold('2ms #', undefined, new PostFailure('HTTP 500', 3)),
     };
     const outcome$ = command$.pipe(
       postEvents((seqno) => answers[seqno], 10),
@@ -42,7 +42,7 @@ test('each command becomes started, then exactly one outcome; a slow post does n
       b: 'start 2@10',
       c: 'ok 2 in 3 after 0',
       d: 'start 3@20',
-      e: 'fail 3 in 2: HTTP 500',
+      e: 'fail 3 in 2 after 3: HTTP 500',
       f: 'ok 1 in 25 after 2',
     });
   });
@@ -65,7 +65,7 @@ test('past the in-flight bound a command fails at once instead of queueing', () 
       a: 'start 1@0',
       b: 'start 2@1',
       c: 'start 3@2',
-      d: `fail 3 in 0: ${TOO_MANY_POSTS}`,
+      d: `fail 3 in 0 after 0: ${TOO_MANY_POSTS}`,
       e: 'ok 1 in 10 after 0',
       f: 'ok 2 in 10 after 0',
     });
@@ -87,9 +87,9 @@ test('a post function that throws or ends empty becomes a failed post', () => {
     const outcome$ = command$.pipe(postEvents(post, 5), map(show));
     expectObservable(outcome$).toBe(outcomes, {
       a: 'start 1@0',
-      b: 'fail 1 in 0: adapter bug',
+      b: 'fail 1 in 0 after 0: adapter bug',
       c: 'start 2@5',
-      d: 'fail 2 in 0: post ended without an answer',
+      d: 'fail 2 in 0 after 0: post ended without an answer',
     });
   });
 });
@@ -127,5 +127,27 @@ test('a post says when it went on the wire, then its answer', () => {
       b: 'wire 1@2',
       c: 'ok 1 in 5 after 0',
     });
+  });
+});
+
+test('the poster counts the posts running, once, and every outcome carries the count', () => {
+  testScheduler().run(({ cold, hot, expectObservable }) => {
+    const commands = '  a b 8ms c        ';
+    const running = '   1 2 2ms 1 5ms 2 ';
+    const command$ = hot<PostCommand>(commands, {
+      a: { seqno: 1, dueAt: 0 },
+      b: { seqno: 2, dueAt: 1 },
+      c: { seqno: 3, dueAt: 10 },
+    });
+    const answers: Record<number, Observable<PostProgress>> = {
+      1: cold('4ms (r|)', { r: { kind: 'answered', retries: 0 } }),
+      2: cold('20ms #', undefined, new Error('no retries said')),
+      3: cold('20ms (r|)', { r: { kind: 'answered', retries: 0 } }),
+    };
+    const count$ = command$.pipe(
+      postEvents((seqno) => answers[seqno], 10),
+      map((o) => ('running' in o ? String(o.running) : '?')),
+    );
+    expectObservable(count$, '^ 15ms !').toBe(running);
   });
 });

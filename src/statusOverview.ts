@@ -1,0 +1,92 @@
+import type { TrackerState } from '../streams/trackerState';
+import { type StatusOptions, statusView } from './statusView';
+
+/** How one target is, at a glance: `bad` red, `warn` amber, `ok` green, `starting` grey. */
+export type TargetLevel = 'bad' | 'warn' | 'starting' | 'ok';
+
+/** One row of the overview. */
+export interface TargetRow {
+  readonly id: string;
+  readonly labels: Readonly<Record<string, string>>;
+  readonly appId: string;
+  readonly level: TargetLevel;
+  /** The worst problem now, in words; null when there is none. */
+  readonly problem: string | null;
+  /** How many problems there are now (the first is `problem`). */
+  readonly problems: number;
+  readonly shares: ReadonlyArray<{ readonly window: string; readonly percent: number }>;
+  /** Over the newest `SUMMARY_EVENTS` events at most. */
+  readonly latency: {
+    readonly p50Ms: number | null;
+    readonly p99Ms: number | null;
+    readonly samples: number;
+  };
+  readonly listeners: { readonly connected: number; readonly configured: number };
+}
+
+/** A target as the overview reads it: its tracker state (none yet while starting). */
+export interface OverviewTarget {
+  readonly id: string;
+  readonly labels: Readonly<Record<string, string>>;
+  readonly appId: string;
+  readonly state: TrackerState | undefined;
+  readonly options: StatusOptions;
+}
+
+/**
+ * The overview walks at most this many of each target's newest events (for the latency
+ * quantiles, the overdue count and the last post error); the rest comes from the core's
+ * counts. So a hundred targets cost a hundred small walks, whatever each one keeps.
+ */
+export const SUMMARY_EVENTS = 100;
+
+const RANK: Record<TargetLevel, number> = { bad: 0, warn: 1, starting: 2, ok: 3 };
+
+/** One target's row: the status view over a small window, reduced to what the row shows. */
+export function targetRow(target: OverviewTarget, now: number): TargetRow {
+  const { id, labels, appId, state, options } = target;
+  if (state === undefined) {
+    return {
+      id,
+      labels,
+      appId,
+      level: 'starting',
+      problem: null,
+      problems: 0,
+      shares: [],
+      latency: { p50Ms: null, p99Ms: null, samples: 0 },
+      listeners: { connected: 0, configured: options.configuredListeners },
+    };
+  }
+  const view = statusView(state, now, {
+    ...options,
+    recentEvents: Math.min(options.recentEvents ?? 20, SUMMARY_EVENTS),
+    maxChartPoints: SUMMARY_EVENTS,
+  });
+  const [worst] = view.problems;
+  return {
+    id,
+    labels,
+    appId: view.appId,
+    level: worst?.level ?? 'ok',
+    problem: worst?.text ?? null,
+    problems: view.problems.length,
+    shares: view.shares,
+    latency: {
+      p50Ms: view.latency.p50Ms,
+      p99Ms: view.latency.p99Ms,
+      samples: view.latency.samples,
+    },
+    listeners: { connected: view.listeners.connected, configured: view.listeners.configured },
+  };
+}
+
+/** The overview's data: one row per target, the worst first, then by id (code unit order). */
+export function statusOverview(
+  targets: Iterable<OverviewTarget>,
+  now: number,
+): { targets: TargetRow[] } {
+  const rows = [...targets].map((target) => targetRow(target, now));
+  rows.sort((a, b) => RANK[a.level] - RANK[b.level] || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  return { targets: rows };
+}

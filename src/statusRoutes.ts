@@ -1,0 +1,94 @@
+import type { IncomingMessage } from 'node:http';
+import { postingWindowMs } from '../streams/readiness';
+import type { Reply, Route } from './server';
+import { type OverviewTarget, statusOverview } from './statusOverview';
+import { statusOverviewPage } from './statusOverviewPage';
+import { STATUS_PAGE_CSP, statusPage } from './statusPage';
+import { statusView } from './statusView';
+import type { RunningTarget } from './target/runTarget';
+
+export interface StatusSources {
+  /** The one-target page's title. */
+  readonly title: string;
+  /** The targets running now, by id. */
+  readonly targets: () => ReadonlyMap<string, RunningTarget>;
+  readonly now: () => number;
+  /** Masks every target's secrets: a server may echo one into an error the page shows. */
+  readonly redact: (text: string) => string;
+}
+
+const html = (body: string): Reply => ({
+  status: 200,
+  type: 'text/html; charset=utf-8',
+  body,
+  headers: { 'Content-Security-Policy': STATUS_PAGE_CSP },
+});
+const json = (body: unknown, redact: (text: string) => string): Reply => ({
+  status: 200,
+  type: 'application/json',
+  body: redact(JSON.stringify(body)),
+});
+// Never the id asked for: it is whatever the client sent.
+const NO_SUCH_TARGET: Reply = { status: 404, type: 'text/plain', body: 'no such target\n' };
+
+function overviewTarget(target: RunningTarget): OverviewTarget {
+  const { posting, subscription } = target.config;
+  return {
+    id: target.id,
+    labels: target.labels,
+    appId: target.appId,
+    state: target.state,
+    options: {
+      configuredListeners: subscription.listeners,
+      postIntervalMs: posting.intervalMs,
+      postingWindowMs: postingWindowMs(posting.intervalMs, posting.timeoutMs),
+      startedAt: target.startedAt,
+    },
+  };
+}
+
+const targetTitle = ({ id, config }: RunningTarget) =>
+  `dataplatform-probe · ${id} · ${config.dataset.id} v${config.dataset.version}`;
+
+/**
+ * The status routes. With one target `/status` is that target's page, as it always was; with
+ * more (or none) it is the overview, one row per target, each leading to the target's page at
+ * `/status/target?id=…` (the server routes exact paths, so the id is a query parameter, and
+ * only an id of a running target is answered).
+ */
+export function statusRoutes(sources: StatusSources): Record<string, Route> {
+  const { redact } = sources;
+  const onePage = statusPage(sources.title);
+  const overviewPage = statusOverviewPage('dataplatform-probe · targets');
+  const single = () => {
+    const targets = sources.targets();
+    return targets.size === 1 ? [...targets.values()][0] : undefined;
+  };
+  const targetJson = (target: RunningTarget) => {
+    const { state, options } = overviewTarget(target);
+    return json(state ? statusView(state, sources.now(), options) : {}, redact);
+  };
+  const asked = (request: IncomingMessage) => {
+    const id = new URL(request.url ?? '/', 'http://probe').searchParams.get('id');
+    return id === null ? undefined : sources.targets().get(id);
+  };
+  return {
+    '/status': () => html(single() ? onePage : overviewPage),
+    '/status.json': () => {
+      const one = single();
+      if (one) return targetJson(one);
+      const targets = [...sources.targets().values()].map(overviewTarget);
+      return json(statusOverview(targets, sources.now()), redact);
+    },
+    '/status/target': (request) => {
+      const target = asked(request);
+      if (!target) return NO_SUCH_TARGET;
+      const data = `target.json?id=${encodeURIComponent(target.id)}`;
+      return html(statusPage(redact(targetTitle(target)), { root: '../', data, back: true }));
+    },
+    '/status/target.json': (request) => {
+      const target = asked(request);
+      return target ? targetJson(target) : NO_SUCH_TARGET;
+    },
+  };
+}
