@@ -1,7 +1,7 @@
-import { loadConfig } from '../src/config';
-import { createLogger } from '../src/logger';
+import { loadConfig } from '../src/config/config';
+import { secretValues } from '../src/config/secrets';
+import { createLogger } from '../src/logs/logger';
 import { startProbe } from '../src/probe';
-import { secretValues } from '../src/secrets';
 import { eventAt, type TrackedEvent, trackedCount } from '../streams/eventStore';
 import { inFlight } from '../streams/trackerState';
 import { benchSettings, type ClientReport, measure, sleep } from './report';

@@ -1,8 +1,8 @@
-import { loadConfig } from '../src/config';
-import { createLogger } from '../src/logger';
+import { loadConfig } from '../src/config/config';
+import { secretValues } from '../src/config/secrets';
+import { createLogger } from '../src/logs/logger';
 import { stopOnSignals } from '../src/main';
 import { startProbe } from '../src/probe';
-import { secretValues } from '../src/secrets';
 import { startCollector } from './collector';
 import { startHub } from './hub';
 import { startTokenServer } from './tokenServer';

@@ -1,6 +1,6 @@
 import { chromium } from 'playwright-core';
-import { loadConfig } from '../src/config';
-import { silentLogger } from '../src/logger';
+import { loadConfig } from '../src/config/config';
+import { silentLogger } from '../src/logs/logger';
 import { startProbe } from '../src/probe';
 import { startCollector } from './collector';
 import { startHub } from './hub';

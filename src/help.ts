@@ -1,6 +1,6 @@
-import { FLAG_FORMAT } from './configFormats';
-import type { Setting } from './setting';
-import { allSettings } from './settings';
+import { FLAG_FORMAT } from './config/configFormats';
+import type { Setting } from './config/setting';
+import { allSettings } from './config/settings';
 
 /**
  * `--help`: the arguments, then every variable of the settings table with its meaning and

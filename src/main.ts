@@ -1,12 +1,12 @@
 // First: from here on SIGUSR1 cannot open the inspector (see userSignals.ts).
 import './userSignals';
 import { parseArgs } from './cli';
-import { type Config, ConfigError, describeConfig, loadConfig } from './config';
+import { type Config, ConfigError, describeConfig, loadConfig } from './config/config';
+import { lookalikeWarnings } from './config/lookalikes';
+import { secretValues } from './config/secrets';
 import { helpText } from './help';
-import { createLogger, type Logger } from './logger';
-import { lookalikeWarnings } from './lookalikes';
+import { createLogger, type Logger } from './logs/logger';
 import type { TargetSource } from './probe';
-import { secretValues } from './secrets';
 import { stopOnSignals } from './signals';
 import { shardIndex } from './targets/shardIndex';
 import { VERSION } from './version';

@@ -1,21 +1,19 @@
-import { BehaviorSubject } from 'rxjs';
-import { perTarget } from '../streams/perTarget';
 import { postingWindowMs, readinessProblems } from '../streams/readiness';
 import type { TrackerState } from '../streams/trackerState';
 import { monotonicScheduler } from './clock';
-import type { Config } from './config';
-import { eventTable } from './eventTable';
-import type { Logger } from './logger';
-import { createMetrics } from './metrics';
-import { registerProcessMetrics } from './metricsProcess';
-import { redactor } from './redact';
-import { probeRoutes, text } from './routes';
-import { secretValues } from './secrets';
-import { startHttpServer } from './server';
-import { writeStdout } from './stdout';
-import { type RunningTarget, runTarget, type TargetSpec } from './target/runTarget';
-import { createSharedServices } from './target/sharedServices';
-import { sameTarget } from './targets/diffTargets';
+import type { Config } from './config/config';
+import { eventTable } from './logs/eventTable';
+import type { Logger } from './logs/logger';
+import { writeStdout } from './logs/stdout';
+import { createMetrics } from './metrics/metrics';
+import { registerProcessMetrics } from './metrics/metricsProcess';
+import type { RunningTarget } from './targets/runTarget';
+import { createSharedServices } from './targets/sharedServices';
+import { type ReloadOutcome, startTargetSet, type TargetSource } from './targets/targetSet';
+import { probeRoutes, text } from './web/routes';
+import { startHttpServer } from './web/server';
+
+export type { ReloadOutcome, TargetSource } from './targets/targetSet';
 
 export interface RunningProbe {
   readonly port: number;
@@ -29,29 +27,6 @@ export interface RunningProbe {
   reload(): Promise<ReloadOutcome>;
   /** Stops every target and the HTTP server. */
   stop(): Promise<void>;
-}
-
-/** What a reload did: applied, or refused with every problem (the running set stays). */
-export type ReloadOutcome =
-  | {
-      readonly ok: true;
-      readonly added: number;
-      readonly removed: number;
-      readonly changed: number;
-    }
-  | { readonly ok: false; readonly problems: readonly string[] };
-
-/** Where the targets come from: the ones to start with, and how to read them again. */
-export interface TargetSource {
-  readonly initial: readonly TargetSpec[];
-  /** Targets in the whole file (all shards); `initial.length` when not given. */
-  readonly configured?: number;
-  readonly load?: () => Promise<
-    | { readonly targets: readonly TargetSpec[]; readonly configured?: number }
-    | { readonly problems: readonly string[] }
-  >;
-  /** The shard this process is, for `probe_shard_info`. */
-  readonly shard?: { readonly index: number; readonly count: number };
 }
 
 const TABLE_EVERY_MS = 30_000;
@@ -75,69 +50,8 @@ export async function startProbe(
     targets: source.initial.length,
     shard: source.shard ? `${source.shard.index} of ${source.shard.count}` : undefined,
   });
-  const byId = (specs: readonly TargetSpec[]) => new Map(specs.map((spec) => [spec.id, spec]));
-  const set$ = new BehaviorSubject(byId(source.initial));
-  const running = new Map<string, RunningTarget>();
-  // What a person or a scraper reads is masked like the logs: a server may echo a secret.
-  let redact = redactor(source.initial.flatMap((spec) => secretValues(spec.config)));
-  const targets = set$.pipe(
-    perTarget(
-      (_, spec) => runTarget(spec, services),
-      (a, b) => sameTarget(a, b),
-    ),
-  );
-  const pipelines = targets.subscribe(({ id, value }) => {
-    running.set(id, value);
-  });
-  let configured = source.configured;
-  const follow = set$.subscribe((set) => {
-    for (const id of running.keys()) if (!set.has(id)) running.delete(id);
-    processMetrics.configured([...set.values()], configured);
-  });
-  pipelines.add(follow);
-
-  let reloading: Promise<ReloadOutcome> = Promise.resolve({
-    ok: true,
-    added: 0,
-    removed: 0,
-    changed: 0,
-  });
-  const reloadOnce = async (): Promise<ReloadOutcome> => {
-    if (!source.load) {
-      logger.info('nothing to reload: the one target comes from the variables');
-      return { ok: true, added: 0, removed: 0, changed: 0 };
-    }
-    const loaded = await source.load().catch((error: unknown) => ({
-      problems: [`targets could not be read: ${String(error)}`],
-    }));
-    if ('problems' in loaded) {
-      processMetrics.reloaded(false);
-      logger.error('reload refused, the running targets stay', { problems: loaded.problems });
-      return { ok: false, problems: loaded.problems };
-    }
-    const before = set$.value;
-    const after = byId(loaded.targets);
-    const outcome = {
-      ok: true as const,
-      added: [...after.keys()].filter((id) => !before.has(id)).length,
-      removed: [...before.keys()].filter((id) => !after.has(id)).length,
-      changed: [...after.values()].filter((spec) => {
-        const old = before.get(spec.id);
-        return old !== undefined && !sameTarget(old, spec);
-      }).length,
-    };
-    redact = redactor(loaded.targets.flatMap((spec) => secretValues(spec.config)));
-    configured = loaded.configured;
-    set$.next(after);
-    processMetrics.reloaded(true);
-    logger.info('targets reloaded', { targets: after.size, ...outcome });
-    return outcome;
-  };
-  // One reload at a time, in the order asked.
-  const reload = () => {
-    reloading = reloading.then(reloadOnce, reloadOnce);
-    return reloading;
-  };
+  const set = startTargetSet(source, services, processMetrics, logger);
+  const { running, redact, reload } = set;
 
   const first = (): RunningTarget | undefined => {
     const ids = [...running.keys()].sort();
@@ -161,7 +75,7 @@ export async function startProbe(
     server.host,
     probeRoutes({
       registry: metrics.registry,
-      status: { title, now, redact: (text) => redact(text), targets: () => running },
+      status: { title, now, redact, targets: () => running },
       readinessProblems: () => {
         const problems: string[] = [];
         for (const [id, target] of running) {
@@ -185,7 +99,7 @@ export async function startProbe(
       },
     },
   ).catch((error: unknown) => {
-    pipelines.unsubscribe();
+    set.subscription.unsubscribe();
     throw error;
   });
   logger.info('metrics served', { port: http.port });
@@ -208,8 +122,7 @@ export async function startProbe(
     reload,
     async stop() {
       clearInterval(table);
-      pipelines.unsubscribe();
-      set$.complete();
+      set.subscription.unsubscribe();
       await http.close();
     },
   };

@@ -1,4 +1,4 @@
-import type { Logger } from './logger';
+import type { Logger } from './logs/logger';
 import type { RunningProbe } from './probe';
 import { reportIgnoredSignals } from './userSignals';
 

@@ -1,5 +1,34 @@
 import type { EventState } from './eventStore';
-import type { TrackerState } from './trackerState';
+import type { MalformedReason } from './messages';
+
+/** The books: every count the metrics export. */
+export interface Totals {
+  posted: number;
+  received: number;
+  lost: number;
+  late: number;
+  postErrors: number;
+  duplicates: number;
+  wrongAppId: number;
+  unknownSeqno: number;
+  /** Frames that are not probe events, by reason. */
+  readonly malformed: Record<MalformedReason, number>;
+  outOfOrder: number;
+  purged: number;
+  internalErrors: number;
+  /** Post attempts that were retries. */
+  retries: number;
+  /** SLI: events received within the latency objective. */
+  withinObjective: number;
+  /** SLI: events settled, good or bad (received, or lost). */
+  settled: number;
+}
+
+/** What the books are kept in: the totals, and the events in flight. */
+export interface Books {
+  readonly totals: Totals;
+  eventsInFlight: number;
+}
 
 /** States of an event whose post is proven: by a successful answer, or by its arrival. */
 const PROVEN: ReadonlySet<EventState> = new Set(['posted', 'received', 'lost', 'late']);
@@ -16,7 +45,7 @@ const PROVEN: ReadonlySet<EventState> = new Set(['posted', 'received', 'lost', '
  * - in flight: events now in state `posted` — counted, not derived from the others, so that
  *   posted = received + lost + in flight is a check that can fail.
  */
-export function keepBooks(state: TrackerState, before: EventState, next: EventState): void {
+export function keepBooks(state: Books, before: EventState, next: EventState): void {
   const totals = state.totals;
   if (!PROVEN.has(before) && PROVEN.has(next)) totals.posted += 1;
   if (before === 'posted') state.eventsInFlight -= 1;

@@ -1,4 +1,7 @@
-import { keepBooks } from './books';
+import { keepBooks, type Totals } from './books';
+
+export type { Totals } from './books';
+
 import {
   createEventStore,
   type EventState,
@@ -25,29 +28,6 @@ export interface TrackerOptions {
   readonly latencyObjectiveMs: number;
   /** The missing-share windows; the fixed 1m/3m/10m ones unless a test wants others. */
   readonly shareWindows?: readonly ShareWindowSpec[];
-}
-
-/** The books: every count the metrics export. */
-export interface Totals {
-  posted: number;
-  received: number;
-  lost: number;
-  late: number;
-  postErrors: number;
-  duplicates: number;
-  wrongAppId: number;
-  unknownSeqno: number;
-  /** Frames that are not probe events, by reason. */
-  readonly malformed: Record<MalformedReason, number>;
-  outOfOrder: number;
-  purged: number;
-  internalErrors: number;
-  /** Post attempts that were retries. */
-  retries: number;
-  /** SLI: events received within the latency objective. */
-  withinObjective: number;
-  /** SLI: events settled, good or bad (received, or lost). */
-  settled: number;
 }
 
 /**

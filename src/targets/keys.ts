@@ -1,5 +1,5 @@
-import type { Setting } from '../setting';
-import { allSettings } from '../settings';
+import type { Setting } from '../config/setting';
+import { allSettings } from '../config/settings';
 
 /**
  * How a setting is named in a targets file: its variable in camelCase, without the `PROBE_`

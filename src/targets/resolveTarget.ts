@@ -1,5 +1,5 @@
-import { type Config, ConfigError, loadConfig } from '../config';
-import { allSettings } from '../settings';
+import { type Config, ConfigError, loadConfig } from '../config/config';
+import { allSettings } from '../config/settings';
 import { keyOf, targetSettings } from './keys';
 import type { TargetProblem } from './problem';
 import { readSecret, type SecretRef } from './secretRef';

@@ -1,4 +1,4 @@
-import type { Setting } from '../setting';
+import type { Setting } from '../config/setting';
 import { type KeyedSetting, targetSettings } from './keys';
 
 /** A target's id: it becomes the `target` label and a file-name-safe name. */
@@ -48,7 +48,7 @@ export function targetsSchema(): JsonSchema {
     $schema: 'http://json-schema.org/draft-07/schema#',
     title: 'dataplatform-probe targets file',
     description:
-      'The datasets one probe process checks (PROBE_TARGETS_FILE). Generated from src/settings.ts.',
+      'The datasets one probe process checks (PROBE_TARGETS_FILE). Generated from src/config/settings.ts.',
     type: 'object',
     required: ['targets'],
     additionalProperties: false,

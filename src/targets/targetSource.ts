@@ -1,12 +1,12 @@
 import { createHash } from 'node:crypto';
 import { owns } from '../../streams/ownership';
-import type { Config } from '../config';
-import type { TargetSource } from '../probe';
-import type { TargetSpec } from '../target/runTarget';
+import type { Config } from '../config/config';
 import { loadTargets } from './loadTargets';
 import { problemLine } from './problem';
 import { readSources } from './readSources';
+import type { TargetSpec } from './runTarget';
 import type { Target } from './target';
+import type { TargetSource } from './targetSet';
 
 export interface Shard {
   readonly index: number;

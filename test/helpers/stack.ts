@@ -1,8 +1,8 @@
 import { type Collector, type CollectorTuning, startCollector } from '../../local/collector';
 import { type Hub, startHub } from '../../local/hub';
 import { startTokenServer, type TokenServer } from '../../local/tokenServer';
-import { loadConfig } from '../../src/config';
-import { type Logger, silentLogger } from '../../src/logger';
+import { loadConfig } from '../../src/config/config';
+import { type Logger, silentLogger } from '../../src/logs/logger';
 import { type RunningProbe, startProbe } from '../../src/probe';
 
 export const DATASET = 'probe-test';

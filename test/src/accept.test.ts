@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { parseAccept, preferredType } from '../../src/accept';
-import { negotiate } from '../../src/exposition';
+import { parseAccept, preferredType } from '../../src/web/accept';
+import { negotiate } from '../../src/web/exposition';
 
 const OM = 'application/openmetrics-text';
 

@@ -2,8 +2,8 @@ import assert from 'node:assert/strict';
 import type { Socket } from 'node:net';
 import { describe, test } from 'node:test';
 import { lastValueFrom, toArray } from 'rxjs';
-import { isCollectorSuccess } from '../../src/collectorAnswer';
-import { createPoster } from '../../src/poster';
+import { isCollectorSuccess } from '../../src/platform/collectorAnswer';
+import { createPoster } from '../../src/platform/poster';
 import { rawServer } from '../helpers/rawServer';
 
 const RETRIES = 2;

@@ -3,8 +3,8 @@ import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
-import { ConfigError, loadConfig } from '../../src/config';
-import { allSettings } from '../../src/settings';
+import { ConfigError, loadConfig } from '../../src/config/config';
+import { allSettings } from '../../src/config/settings';
 
 const base = {
   PROBE_WEBHOOK_TOKEN: 'hook-secret-123',

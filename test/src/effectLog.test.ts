@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { logEffect } from '../../src/effectLog';
-import { createLogger } from '../../src/logger';
+import { logEffect } from '../../src/logs/effectLog';
+import { createLogger } from '../../src/logs/logger';
 
 const humanLines = () => {
   const lines: string[] = [];

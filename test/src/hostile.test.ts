@@ -104,7 +104,22 @@ async function survives(
     await during?.(port);
     await sleep(Math.max(0, forMs - (Date.now() - started)));
     record.stop();
+    // Settled: every post the collector took answered (a flooded probe reads answers late)
+    // and nothing in flight.
     await sleep(SETTLE_MS);
+    let books = new Map<string, number>();
+    await waitFor(
+      async () => {
+        books = await scrape(port);
+        return (
+          books.get('probe_events_posted_total') === record.taken() &&
+          books.get('probe_events_in_flight') === 0
+        );
+      },
+      15_000,
+      () =>
+        `the books to settle: ${JSON.stringify([...books].filter(([k]) => k.startsWith('probe_ev')))}, taken ${record.taken()}`,
+    );
     const health = await fetch(`http://127.0.0.1:${port}/healthz`);
     assert.equal(health.status, 200);
     const pages = await Promise.all(

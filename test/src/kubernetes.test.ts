@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import Ajv from 'ajv';
 import { parse } from 'yaml';
-import { allSettings } from '../../src/settings';
+import { allSettings } from '../../src/config/settings';
 import { loadTargets } from '../../src/targets/loadTargets';
 import { tempDir, writeFiles } from '../helpers/files';
 import {

@@ -2,11 +2,11 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
-import { ConfigError, loadConfig } from '../../src/config';
-import { derivedLimitProblems, EVENTS_REMEMBERED } from '../../src/derivedLimits';
-import { postDeadlineMs } from '../../src/postDeadline';
-import { type Setting, TIMER_MAX_MS } from '../../src/setting';
-import { allSettings } from '../../src/settings';
+import { ConfigError, loadConfig } from '../../src/config/config';
+import { derivedLimitProblems, EVENTS_REMEMBERED } from '../../src/config/derivedLimits';
+import { postDeadlineMs } from '../../src/config/postDeadline';
+import { type Setting, TIMER_MAX_MS } from '../../src/config/setting';
+import { allSettings } from '../../src/config/settings';
 
 const base = {
   PROBE_WEBHOOK_TOKEN: 'hook-secret-123',

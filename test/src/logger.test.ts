@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { CONTROL } from '../../src/controlChars';
-import { eventTable } from '../../src/eventTable';
-import { createLogger } from '../../src/logger';
-import { redactor } from '../../src/redact';
+import { CONTROL } from '../../src/logs/controlChars';
+import { eventTable } from '../../src/logs/eventTable';
+import { createLogger } from '../../src/logs/logger';
+import { redactor } from '../../src/logs/redact';
 import { step } from '../../streams/tracker';
 import { createTrackerState } from '../../streams/trackerState';
 import { options, started } from '../helpers/tracker';

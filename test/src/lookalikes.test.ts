@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { distance, lookalikeWarnings, prefixesOf } from '../../src/lookalikes';
-import { allSettings } from '../../src/settings';
+import { distance, lookalikeWarnings, prefixesOf } from '../../src/config/lookalikes';
+import { allSettings } from '../../src/config/settings';
 
 const NAMES = allSettings().map(({ setting }) => setting.env);
 

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { overdue } from '../../src/overdue';
+import { overdue } from '../../src/web/overdue';
 import { eventAt } from '../../streams/eventStore';
 import type { TrackerInput } from '../../streams/messages';
 import { failed, frame, ok, receipt, run, started } from '../helpers/tracker';

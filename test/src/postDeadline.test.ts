@@ -4,8 +4,8 @@ import { after, describe, test } from 'node:test';
 import { lastValueFrom, toArray } from 'rxjs';
 import { startCollector } from '../../local/collector';
 import { listen } from '../../local/listen';
-import { clientCredentials } from '../../src/auth';
-import { createPoster } from '../../src/poster';
+import { clientCredentials } from '../../src/platform/auth';
+import { createPoster } from '../../src/platform/poster';
 
 /** A token server that takes requests and never answers one; counts them. */
 async function silentTokenServer() {

@@ -4,9 +4,9 @@ import { after, describe, test } from 'node:test';
 import { Registry } from 'prom-client';
 import { lastValueFrom } from 'rxjs';
 import { freePort, listen } from '../../local/listen';
-import { registerHttpMetrics } from '../../src/metricsHttp';
-import type { PhaseSeconds } from '../../src/postAttempt';
-import { createPoster } from '../../src/poster';
+import { registerHttpMetrics } from '../../src/metrics/metricsHttp';
+import type { PhaseSeconds } from '../../src/platform/postAttempt';
+import { createPoster } from '../../src/platform/poster';
 import { waitFor } from '../helpers/stack';
 
 type Answer = (request: IncomingMessage, response: ServerResponse) => void;

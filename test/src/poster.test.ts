@@ -5,8 +5,8 @@ import { lastValueFrom, toArray } from 'rxjs';
 import { startCollector } from '../../local/collector';
 import { listen } from '../../local/listen';
 import { startTokenServer } from '../../local/tokenServer';
-import { clientCredentials } from '../../src/auth';
-import { createPoster, type PosterOptions } from '../../src/poster';
+import { clientCredentials } from '../../src/platform/auth';
+import { createPoster, type PosterOptions } from '../../src/platform/poster';
 
 const TOKEN = 'hook-token-9c1e';
 

@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { loadConfig } from '../../src/config';
-import { escapeControls } from '../../src/controlChars';
-import { redactor } from '../../src/redact';
-import { secretValues, secretValuesInEnv, userinfoSecrets } from '../../src/secrets';
-import { allSettings } from '../../src/settings';
+import { loadConfig } from '../../src/config/config';
+import { secretValues, secretValuesInEnv, userinfoSecrets } from '../../src/config/secrets';
+import { allSettings } from '../../src/config/settings';
+import { escapeControls } from '../../src/logs/controlChars';
+import { redactor } from '../../src/logs/redact';
 
 /** Secrets with the characters that encoders change: quote, space, %, +, &, /, \, é, emoji, ESC. */
 const SECRETS = ['plain-secret-value', 'pa"ss word%20+&/\\é😀', "it's a \u001b[2J sec\nret"];

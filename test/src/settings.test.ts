@@ -2,8 +2,8 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { type ConfigError, loadConfig } from '../../src/config';
-import { allSettings } from '../../src/settings';
+import { type ConfigError, loadConfig } from '../../src/config/config';
+import { allSettings } from '../../src/config/settings';
 
 const README = readFileSync(join(__dirname, '..', '..', '..', 'README.md'), 'utf8');
 

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { secondsText } from '../../src/statusProblems';
-import { quantile, statusView } from '../../src/statusView';
+import { secondsText } from '../../src/web/statusProblems';
+import { quantile, statusView } from '../../src/web/statusView';
 import type { TrackerInput } from '../../streams/messages';
 import { step } from '../../streams/tracker';
 import { createTrackerState } from '../../streams/trackerState';

@@ -3,10 +3,10 @@ import { after, describe, test } from 'node:test';
 import { WebSocketServer } from 'ws';
 import { startCollector } from '../../local/collector';
 import { startHub } from '../../local/hub';
-import { loadConfig } from '../../src/config';
-import { silentLogger } from '../../src/logger';
+import { loadConfig } from '../../src/config/config';
+import { silentLogger } from '../../src/logs/logger';
 import { type ReloadOutcome, startProbe } from '../../src/probe';
-import type { TargetSpec } from '../../src/target/runTarget';
+import type { TargetSpec } from '../../src/targets/runTarget';
 import { scrapeTargets, sleep, WEBHOOK_TOKEN, waitFor } from '../helpers/stack';
 
 /**

@@ -3,7 +3,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import Ajv from 'ajv';
-import { allSettings } from '../../src/settings';
+import { allSettings } from '../../src/config/settings';
 import { ID_KEY, keyOf, LABELS_KEY, processSettings, targetSettings } from '../../src/targets/keys';
 import { targetsSchema } from '../../src/targets/schema';
 

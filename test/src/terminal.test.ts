@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import type { AddressInfo } from 'node:net';
 import { test } from 'node:test';
 import { WebSocketServer } from 'ws';
-import { CONTROL } from '../../src/controlChars';
+import { CONTROL } from '../../src/logs/controlChars';
 import { run } from '../helpers/process';
 import { waitFor } from '../helpers/stack';
 

@@ -4,7 +4,7 @@ import { connect } from 'node:tls';
 import { startCollector } from '../../local/collector';
 import { startHub } from '../../local/hub';
 import { startTokenServer } from '../../local/tokenServer';
-import { earliestNotAfter } from '../../src/certExpiry';
+import { earliestNotAfter } from '../../src/platform/certExpiry';
 import { makeCertificates } from '../helpers/certificates';
 import { run } from '../helpers/process';
 import { DATASET, scrape, startStack, waitFor } from '../helpers/stack';

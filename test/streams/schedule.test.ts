@@ -96,3 +96,19 @@ test('a long stall is caught up in bounded bursts, one wake-up at a time', () =>
     2_600,
   );
 });
+
+test("a target's slot moves the whole schedule, never past one interval", () => {
+  testScheduler().run(({ expectObservable }) => {
+    const slotted$ = postSchedule$(10, undefined, 7).pipe(map((c) => `${c.seqno}@${c.dueAt}`));
+    expectObservable(slotted$, '^ 30ms !').toBe('7ms a 9ms b 9ms c', {
+      a: '1@7',
+      b: '2@17',
+      c: '3@27',
+    });
+    // A slot past the interval (or negative, or not a number) is clamped into it.
+    const clamped$ = postSchedule$(10, undefined, 1e9).pipe(map((c) => c.dueAt));
+    expectObservable(clamped$, '^ 15ms !').toBe('10ms a', { a: 10 });
+    const negative$ = postSchedule$(10, undefined, -5).pipe(map((c) => c.dueAt));
+    expectObservable(negative$, '^ 5ms !').toBe('a', { a: 0 });
+  });
+});

@@ -1,4 +1,4 @@
-import type { TrackedEvent } from '../streams/eventStore';
+import type { TrackedEvent } from '../../streams/eventStore';
 
 /**
  * An event shows as overdue while it still waits past its latency objective: its post

@@ -1,10 +1,10 @@
 import type { Agent } from 'node:http';
-import { clientCredentials, type TokenSource } from '../auth';
-import { keepAliveAgent } from '../collectorClient';
-import type { Config } from '../config';
-import type { Logger } from '../logger';
-import type { ProbeMetrics } from '../metrics';
-import { type HttpMetrics, registerHttpMetrics } from '../metricsHttp';
+import type { Config } from '../config/config';
+import type { Logger } from '../logs/logger';
+import type { ProbeMetrics } from '../metrics/metrics';
+import { type HttpMetrics, registerHttpMetrics } from '../metrics/metricsHttp';
+import { clientCredentials, type TokenSource } from '../platform/auth';
+import { keepAliveAgent } from '../platform/collectorClient';
 
 /** What every target of the process shares, made once. */
 export interface SharedServices {

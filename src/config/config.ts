@@ -1,7 +1,7 @@
 import convict from 'convict';
+import { redactor } from '../logs/redact';
 import { crossCheck } from './crossCheck';
 import { derivedLimitProblems } from './derivedLimits';
-import { redactor } from './redact';
 import { secretValuesInEnv } from './secrets';
 import type { Setting } from './setting';
 import { allSettings, type Config } from './settings';

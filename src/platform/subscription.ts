@@ -3,10 +3,10 @@ import { concat, NEVER, Observable, of } from 'rxjs';
 import { map, switchMap } from 'rxjs/operators';
 import makeWebSocketObservable, { type WebSocketLike } from 'rxjs-websockets';
 import WebSocket from 'ws';
-import { type ConnectFn, ConnectionEnded } from '../streams/connection';
-import { type Disconnect, type SocketEvent, WIRE_TEXT_CHARS } from '../streams/messages';
+import { type ConnectFn, ConnectionEnded } from '../../streams/connection';
+import { type Disconnect, type SocketEvent, WIRE_TEXT_CHARS } from '../../streams/messages';
+import type { Config } from '../config/config';
 import { earliestNotAfter } from './certExpiry';
-import type { Config } from './config';
 
 export interface SubscriptionOptions
   extends Pick<Config['subscription'], 'url' | 'connectTimeoutMs' | 'pingIntervalMs'> {

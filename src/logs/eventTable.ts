@@ -1,6 +1,6 @@
-import { eventAt } from '../streams/eventStore';
-import { missingShares } from '../streams/shareWindows';
-import { inFlight, type TrackerState } from '../streams/trackerState';
+import { eventAt } from '../../streams/eventStore';
+import { missingShares } from '../../streams/shareWindows';
+import { inFlight, type TrackerState } from '../../streams/trackerState';
 import { escapeControls } from './controlChars';
 
 const ROWS = 15;

@@ -1,6 +1,6 @@
 import axios, { type GenericAbortSignal } from 'axios';
-import { backoffDelay } from '../streams/backoff';
-import type { Config } from './config';
+import { backoffDelay } from '../../streams/backoff';
+import type { Config } from '../config/config';
 import { describeHttpError } from './httpError';
 import { pathSegment } from './pathSegment';
 import { watchedTransport } from './postAttempt';

@@ -1,6 +1,6 @@
 import { Gauge, Histogram, type Registry } from 'prom-client';
-import type { CertificateReport, TlsEndpoint } from './certExpiry';
-import { type PhaseSeconds, POST_PHASES } from './postAttempt';
+import type { CertificateReport, TlsEndpoint } from '../platform/certExpiry';
+import { type PhaseSeconds, POST_PHASES } from '../platform/postAttempt';
 
 /** One target's HTTP series. */
 export interface HttpMetrics {

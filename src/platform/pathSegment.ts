@@ -1,4 +1,4 @@
-import { DOT_SEGMENT } from './configFormats';
+import { DOT_SEGMENT } from '../config/configFormats';
 
 /**
  * One segment of a URL path, encoded. `.` and `..` are refused (the configuration refuses them

@@ -2,8 +2,8 @@ import * as http from 'node:http';
 import * as https from 'node:https';
 import axios, { AxiosError, type AxiosInstance, type AxiosRequestConfig } from 'axios';
 import axiosRetry, { exponentialDelay } from 'axios-retry';
+import type { Config } from '../config/config';
 import { type TokenSource, untilAborted } from './auth';
-import type { Config } from './config';
 import { type AttemptHooks, answerOf, watchedTransport } from './postAttempt';
 
 /** Collector answers are tiny JSON; anything larger is cut off as an error. */

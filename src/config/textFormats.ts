@@ -1,5 +1,5 @@
+import { CONTROL } from '../logs/controlChars';
 import { DOT_SEGMENT, type FormatName, isUrl, registered } from './configFormats';
-import { CONTROL } from './controlChars';
 import { Oversized, oversized } from './oversized';
 
 /** What a text setting must be besides short: set, one URL path segment, a URL, or anything. */

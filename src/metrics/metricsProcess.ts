@@ -1,5 +1,14 @@
 import { Gauge, type Registry } from 'prom-client';
-import type { TargetSpec } from './target/runTarget';
+
+/** What the info series says of a target. */
+interface TargetSpec {
+  readonly id: string;
+  readonly labels: Readonly<Record<string, string>>;
+  readonly config: {
+    readonly dataset: { readonly id: string; readonly version: string };
+    readonly auth: { readonly environment: unknown };
+  };
+}
 
 export interface ProcessMetrics {
   /** The targets this process runs now, and how many the file holds for all shards. */

@@ -6,11 +6,11 @@ import { delayToSlotMs } from '../../streams/phase';
 import { probe$ } from '../../streams/probe';
 import type { TrackerState } from '../../streams/trackerState';
 import { monotonicScheduler } from '../clock';
-import type { Config } from '../config';
-import { logEffect } from '../effectLog';
-import { createPoster } from '../poster';
-import { secretValues } from '../secrets';
-import { createConnect } from '../subscription';
+import type { Config } from '../config/config';
+import { secretValues } from '../config/secrets';
+import { logEffect } from '../logs/effectLog';
+import { createPoster } from '../platform/poster';
+import { createConnect } from '../platform/subscription';
 import { VERSION } from '../version';
 import type { SharedServices } from './sharedServices';
 

@@ -1,11 +1,11 @@
 import type { IncomingMessage } from 'node:http';
-import { postingWindowMs } from '../streams/readiness';
+import { postingWindowMs } from '../../streams/readiness';
+import type { RunningTarget } from '../targets/runTarget';
 import type { Reply, Route } from './server';
 import { type OverviewTarget, statusOverview } from './statusOverview';
 import { statusOverviewPage } from './statusOverviewPage';
 import { STATUS_PAGE_CSP, statusPage } from './statusPage';
 import { statusView } from './statusView';
-import type { RunningTarget } from './target/runTarget';
 
 export interface StatusSources {
   /** The one-target page's title. */

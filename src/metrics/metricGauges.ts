@@ -1,7 +1,7 @@
 import { collectDefaultMetrics, Gauge, type Registry } from 'prom-client';
-import type { Gauges } from '../streams/derivedStreams';
-import type { MissingShare } from '../streams/shareWindows';
-import { SHARE_WINDOWS } from '../streams/shareWindows';
+import type { Gauges } from '../../streams/derivedStreams';
+import type { MissingShare } from '../../streams/shareWindows';
+import { SHARE_WINDOWS } from '../../streams/shareWindows';
 
 /** The gauges read from the core's `Gauges`: name, help, value. */
 const FROM_GAUGES: ReadonlyArray<readonly [string, string, (g: Gauges) => number]> = [

@@ -6,16 +6,16 @@ import {
   isAxiosError,
 } from 'axios';
 import { Observable } from 'rxjs';
-import type { PostProgress } from '../streams/messages';
-import { PostFailure, type PostFn } from '../streams/posting';
+import type { PostProgress } from '../../streams/messages';
+import { PostFailure, type PostFn } from '../../streams/posting';
+import type { Config } from '../config/config';
+import { postDeadlineMs } from '../config/postDeadline';
 import { TokenError, type TokenSource } from './auth';
 import { isCollectorSuccess, NOT_THE_COLLECTORS_ANSWER } from './collectorAnswer';
 import { createCollectorClient, wireTransport } from './collectorClient';
-import type { Config } from './config';
 import { describeHttpError } from './httpError';
 import { pathSegment } from './pathSegment';
 import type { PhaseSeconds } from './postAttempt';
-import { postDeadlineMs } from './postDeadline';
 
 export interface PosterOptions
   extends Pick<Config['posting'], 'collectorUrl' | 'retries' | 'timeoutMs' | 'retryMaxDelayMs'> {

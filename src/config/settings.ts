@@ -1,3 +1,4 @@
+import type { LogLevel } from '../logs/logger';
 import {
   byEnvironment,
   LOCAL_COLLECTOR_URL,
@@ -25,7 +26,7 @@ import {
   whole,
 } from './setting';
 
-export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
+export type { LogLevel } from '../logs/logger';
 
 /** Every variable the probe reads, grouped by the part that uses it. */
 export const SETTINGS = {

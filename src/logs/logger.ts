@@ -1,9 +1,10 @@
 import { escapeControls } from './controlChars';
 import { redactor } from './redact';
-import type { LogLevel } from './settings';
 import { writeStdout } from './stdout';
 
 export type LogFields = Record<string, unknown>;
+
+export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
 
 export interface Logger {
   /** False when debug lines are dropped, so callers can skip building their fields. */
