@@ -33,15 +33,17 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<void
   if (command === 'version') return void process.stdout.write(`${VERSION}\n`);
   const file = env.PROBE_TARGETS_FILE?.trim() ?? '';
   const started = file === '' ? oneTarget(env) : await manyTargets(file, env);
+  // A lookalike is told first, also beside the problems it may explain (a misspelt name).
+  const secretNames = 'problems' in started ? [] : started.secretNames;
+  for (const warning of lookalikeWarnings(env, secretNames)) {
+    process.stderr.write(`config warning: ${warning}\n`);
+  }
   if ('problems' in started) {
     for (const problem of started.problems) process.stderr.write(`config error: ${problem}\n`);
     process.exitCode = BAD_CONFIG;
     return;
   }
-  const { config, source, secretNames } = started;
-  for (const warning of lookalikeWarnings(env, secretNames)) {
-    process.stderr.write(`config warning: ${warning}\n`);
-  }
+  const { config, source } = started;
   if (command === 'check-config') {
     const targets = source ? `\ntargets: ${source.initial.map((spec) => spec.id).join(', ')}` : '';
     process.stdout.write(`${describeConfig(env)}${targets}\nconfig ok\n`);

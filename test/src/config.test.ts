@@ -332,6 +332,15 @@ describe('the program refuses bad configuration before it starts', () => {
     );
     assert.match(result.stdout, /\nconfig ok\n$/);
   });
+
+  test('a lookalike is told beside the problem it may explain, before it', () => {
+    const { PROBE_DATASET_ID: _, ...missing } = base;
+    const result = run({ ...missing, PROBE_DATASETID: 'orders' });
+    assert.equal(result.status, 2);
+    const lines = result.stderr.trim().split('\n');
+    assert.match(lines[0], /^config warning: PROBE_DATASETID .* did you mean PROBE_DATASET_ID\?$/);
+    assert.match(lines[1], /^config error: PROBE_DATASET_ID: /);
+  });
 });
 
 describe('the command line', () => {
