@@ -14,11 +14,14 @@ export function cpuMs(pid: number): number {
   return ns / 1e6;
 }
 
-/** Resident set of a process now, in MiB (as `ps` and `top` count it). */
-export function rssMiB(pid: number): number {
+/** Resident set of a process now (`VmRSS`, as `ps` and `top` count it) or at its peak, in MiB. */
+export function memoryMiB(pid: number, field: 'VmRSS' | 'VmHWM'): number {
   const status = readFileSync(`/proc/${pid}/status`, 'utf8');
-  return Number(/VmRSS:\s+(\d+) kB/.exec(status)?.[1] ?? 0) / 1024;
+  return Number(new RegExp(`${field}:\\s+(\\d+) kB`).exec(status)?.[1] ?? 0) / 1024;
 }
+
+/** Resident set of a process now, in MiB. */
+export const rssMiB = (pid: number): number => memoryMiB(pid, 'VmRSS');
 
 /** The node flags of the image's CMD: the probe is measured as it ships. */
 export function deployedNodeFlags(): string[] {

@@ -61,24 +61,12 @@ function tell(logger: Logger, effect: Effect): void {
     case 'malformed':
       logger.debug('malformed message', { reason: effect.reason, sample: effect.sample });
       return;
-    case 'lost': {
-      const { seqnos } = effect;
-      logger.warn('events lost', {
-        count: seqnos.length,
-        first: seqnos[0],
-        last: seqnos[seqnos.length - 1],
-      });
+    case 'lost':
+      logger.warn('events lost', range(effect.seqnos));
       return;
-    }
-    case 'overdue': {
-      const { seqnos } = effect;
-      logger.warn('events past their latency objective, not received', {
-        count: seqnos.length,
-        first: seqnos[0],
-        last: seqnos[seqnos.length - 1],
-      });
+    case 'overdue':
+      logger.warn('events past their latency objective, not received', range(effect.seqnos));
       return;
-    }
     case 'purged':
       logger.debug('events purged', { count: effect.count });
       return;
@@ -101,3 +89,10 @@ function tell(logger: Logger, effect: Effect): void {
       return;
   }
 }
+
+/** A run of events, told by its size and its ends. */
+const range = (seqnos: readonly number[]) => ({
+  count: seqnos.length,
+  first: seqnos[0],
+  last: seqnos[seqnos.length - 1],
+});

@@ -1,3 +1,4 @@
+import { after } from 'node:test';
 import { type Collector, type CollectorTuning, startCollector } from '../../local/collector';
 import { type Hub, startHub } from '../../local/hub';
 import { startTokenServer, type TokenServer } from '../../local/tokenServer';
@@ -82,6 +83,25 @@ export async function startStack(
       await tokens?.close();
     },
   };
+}
+
+/**
+ * A hub and a collector that serve any dataset (none held or dropped), closed after the test:
+ * the stand-ins of tests with many targets.
+ */
+export async function startStandIns(): Promise<{ hub: Hub; collector: Collector }> {
+  const hub = await startHub({ port: 0, token: WEBHOOK_TOKEN });
+  const collector = await startCollector({
+    port: 0,
+    publish: (dataset, json) => hub.publish(dataset, json),
+    webhookToken: WEBHOOK_TOKEN,
+    tuning: { ADD_LATENCY_PERCENT: 0, NO_EMIT_PERCENT: 0 },
+  });
+  after(async () => {
+    await collector.close();
+    await hub.close();
+  });
+  return { hub, collector };
 }
 
 /** Scrapes a Prometheus text exposition into `series{labels}` → value. */

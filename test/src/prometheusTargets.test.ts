@@ -1,15 +1,13 @@
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { after, test } from 'node:test';
-import { startCollector } from '../../local/collector';
-import { startHub } from '../../local/hub';
+import { test } from 'node:test';
 import { loadConfig } from '../../src/config/config';
 import { silentLogger } from '../../src/logs/logger';
 import { startProbe } from '../../src/probe';
 import type { TargetSpec } from '../../src/targets/runTarget';
 import { ROOT } from '../helpers/process';
 import { startPrometheus } from '../helpers/prometheus';
-import { WEBHOOK_TOKEN, waitFor } from '../helpers/stack';
+import { startStandIns, WEBHOOK_TOKEN, waitFor } from '../helpers/stack';
 import { tool } from '../helpers/tools';
 
 const prometheus = tool('prometheus');
@@ -22,17 +20,7 @@ test('a real Prometheus sees two targets apart: one broken, the other clean', {
   skip: prometheus.skip,
   timeout: 90_000,
 }, async () => {
-  const hub = await startHub({ port: 0, token: WEBHOOK_TOKEN });
-  const collector = await startCollector({
-    port: 0,
-    publish: (dataset, json) => hub.publish(dataset, json),
-    webhookToken: WEBHOOK_TOKEN,
-    tuning: { ADD_LATENCY_PERCENT: 0, NO_EMIT_PERCENT: 0 },
-  });
-  after(async () => {
-    await collector.close();
-    await hub.close();
-  });
+  const { hub, collector } = await startStandIns();
   const spec = (id: string): TargetSpec => ({
     id,
     labels: {},

@@ -3,10 +3,8 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
-import { startCollector } from '../../local/collector';
-import { startHub } from '../../local/hub';
 import { type Running, run } from '../helpers/process';
-import { scrapeTargets, WEBHOOK_TOKEN, waitFor } from '../helpers/stack';
+import { scrapeTargets, startStandIns, WEBHOOK_TOKEN, waitFor } from '../helpers/stack';
 
 /**
  * Shards without a coordinator, proven with real processes on one targets file against the
@@ -33,18 +31,9 @@ async function owned(probe: Running): Promise<string[]> {
 test('shards 0..N-1 split one targets file: each target once, a new shard moves about 1/(N+1)', {
   timeout: 60_000,
 }, async () => {
-  const hub = await startHub({ port: 0, token: WEBHOOK_TOKEN });
-  const collector = await startCollector({
-    port: 0,
-    publish: (dataset, json) => hub.publish(dataset, json),
-    webhookToken: WEBHOOK_TOKEN,
-  });
+  const { hub, collector } = await startStandIns();
   const dir = mkdtempSync(join(tmpdir(), 'probe-shards-'));
-  after(async () => {
-    rmSync(dir, { recursive: true, force: true });
-    await collector.close();
-    await hub.close();
-  });
+  after(() => rmSync(dir, { recursive: true, force: true }));
   const file = join(dir, 'targets.yaml');
   const lines = ['defaults:', '  webhookToken: {env: HOOK}', '  websocketListeners: 1', 'targets:'];
   for (const id of IDS) lines.push(`  - {id: ${id}, datasetId: ${id}}`);

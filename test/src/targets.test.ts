@@ -2,12 +2,11 @@ import assert from 'node:assert/strict';
 import { after, describe, test } from 'node:test';
 import { WebSocketServer } from 'ws';
 import { startCollector } from '../../local/collector';
-import { startHub } from '../../local/hub';
 import { loadConfig } from '../../src/config/config';
 import { silentLogger } from '../../src/logs/logger';
 import { type ReloadOutcome, startProbe } from '../../src/probe';
 import type { TargetSpec } from '../../src/targets/runTarget';
-import { scrapeTargets, sleep, WEBHOOK_TOKEN, waitFor } from '../helpers/stack';
+import { scrapeTargets, sleep, startStandIns, WEBHOOK_TOKEN, waitFor } from '../helpers/stack';
 
 /**
  * Many targets in one process, against real stand-ins on loopback: each target's books are
@@ -28,22 +27,6 @@ const FAST = {
   METRICS_HOST: '127.0.0.1',
 };
 
-/** A hub and a collector that serve any dataset, recording what they took per dataset. */
-async function standIns() {
-  const hub = await startHub({ port: 0, token: WEBHOOK_TOKEN });
-  const collector = await startCollector({
-    port: 0,
-    publish: (dataset, json) => hub.publish(dataset, json),
-    webhookToken: WEBHOOK_TOKEN,
-    tuning: { ADD_LATENCY_PERCENT: 0, NO_EMIT_PERCENT: 0 },
-  });
-  after(async () => {
-    await collector.close();
-    await hub.close();
-  });
-  return { hub, collector };
-}
-
 const spec = (id: string, env: Record<string, string>, labels = {}): TargetSpec => ({
   id,
   labels,
@@ -52,12 +35,12 @@ const spec = (id: string, env: Record<string, string>, labels = {}): TargetSpec 
 
 describe('many targets in one process', { concurrency: false, timeout: 60_000 }, () => {
   test("one target's hanging collector and kicking hub leave the other's books exact", async () => {
-    const good = await standIns();
+    const good = await startStandIns();
     const kicking = new WebSocketServer({ port: 0, host: '127.0.0.1' });
     await new Promise((resolve) => kicking.once('listening', resolve));
     kicking.on('connection', (ws) => ws.close(1008, 'go away'));
     after(() => new Promise((resolve) => kicking.close(resolve)));
-    const bad = await standIns();
+    const bad = await startStandIns();
     bad.collector.tuning.HANG_PERCENT = 100;
     const url = (port: number) => `ws://127.0.0.1:${port}`;
     const healthy = spec('healthy', {
@@ -107,7 +90,7 @@ describe('many targets in one process', { concurrency: false, timeout: 60_000 },
   });
 
   test('a reload is applied by id: unchanged targets keep their state and connections', async () => {
-    const { hub, collector } = await standIns();
+    const { hub, collector } = await startStandIns();
     const env = {
       WEBSOCKET_URL: `ws://127.0.0.1:${hub.port}`,
       EVENT_COLLECTOR_URL: `http://127.0.0.1:${collector.port}`,

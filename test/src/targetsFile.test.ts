@@ -3,10 +3,8 @@ import { mkdtempSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
-import { startCollector } from '../../local/collector';
-import { startHub } from '../../local/hub';
 import { run } from '../helpers/process';
-import { scrapeTargets, WEBHOOK_TOKEN, waitFor } from '../helpers/stack';
+import { scrapeTargets, startStandIns, WEBHOOK_TOKEN, waitFor } from '../helpers/stack';
 
 /**
  * The targets file through the image's own command line: many targets from one file, reloaded
@@ -24,18 +22,9 @@ const yaml = (ids: string[], interval = '0.2') =>
 
 describe('the targets file, as the image runs it', { timeout: 60_000 }, () => {
   test('many targets from one file, reloaded by signal, endpoint and change; a bad file refused', async () => {
-    const hub = await startHub({ port: 0, token: WEBHOOK_TOKEN });
-    const collector = await startCollector({
-      port: 0,
-      publish: (dataset, json) => hub.publish(dataset, json),
-      webhookToken: WEBHOOK_TOKEN,
-    });
+    const { hub, collector } = await startStandIns();
     const dir = mkdtempSync(join(tmpdir(), 'probe-targets-'));
-    after(async () => {
-      rmSync(dir, { recursive: true, force: true });
-      await collector.close();
-      await hub.close();
-    });
+    after(() => rmSync(dir, { recursive: true, force: true }));
     const file = join(dir, 'targets.yaml');
     // Written whole and renamed into place, as an editor or a ConfigMap swap does.
     const write = (text: string) => {
