@@ -56,6 +56,9 @@ export async function startProbeProcess(
     | { targetsFile: string; datasets: Map<string, string> }
     | { dataset: string; intervalS: number },
   pipeline: BenchPipeline,
+  extraFlags: readonly string[] = [],
+  // BENCH_PROBE_MAIN measures another build of the probe (an older checkout's dist).
+  main = process.env.BENCH_PROBE_MAIN ?? join(__dirname, '..', 'src', 'main.js'),
 ): Promise<ProbeProcess> {
   const port = await freePort();
   const env: Record<string, string> = {
@@ -64,8 +67,6 @@ export async function startProbeProcess(
     METRICS_PORT: String(port),
     METRICS_HOST: '127.0.0.1',
   };
-  // BENCH_PROBE_MAIN measures another build of the probe (an older checkout's dist).
-  const main = process.env.BENCH_PROBE_MAIN ?? join(__dirname, '..', 'src', 'main.js');
   let datasets: Map<string, string>;
   if ('targetsFile' in how) {
     env.PROBE_TARGETS_FILE = how.targetsFile;
@@ -80,7 +81,7 @@ export async function startProbeProcess(
     // The one-target form labels its series with the dataset id.
     datasets = new Map([[how.dataset, how.dataset]]);
   }
-  const child = spawn(process.execPath, [...deployedNodeFlags(), main], {
+  const child = spawn(process.execPath, [...deployedNodeFlags(), ...extraFlags, main], {
     env,
     stdio: ['ignore', 'ignore', 'inherit'],
   });

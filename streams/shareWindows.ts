@@ -33,6 +33,8 @@ export interface ShareWindows {
   /** Next seqno to enter the windows (all older than the grace have). */
   hi: number;
   readonly windows: ShareWindow[];
+  /** How many times any window's counts changed: a step compares it to see if one did. */
+  changes: number;
 }
 
 export interface ShareWindow {
@@ -83,6 +85,7 @@ export function createWindows(specs: readonly ShareWindowSpec[], firstSeqno: num
     first: firstSeqno,
     hi: firstSeqno,
     windows: specs.map((spec) => ({ spec, lo: firstSeqno, counted: 0, missing: 0 })),
+    changes: 0,
   };
 }
 
@@ -92,8 +95,9 @@ export function recordSend(shares: ShareWindows, sentAt: number): void {
   shares.weights.push(NOT_COUNTED);
 }
 
-function add(window: ShareWindow, weight: Weight, sign: 1 | -1): void {
+function add(shares: ShareWindows, window: ShareWindow, weight: Weight, sign: 1 | -1): void {
   if (weight === NOT_COUNTED) return;
+  shares.changes += 1;
   window.counted += sign;
   if (weight === MISSING) window.missing += sign;
 }
@@ -106,14 +110,14 @@ export function moveWindows(shares: ShareWindows, edge: number): void {
   const end = shares.first + recorded(shares);
   while (shares.hi < end && shares.sentAt[index(shares, shares.hi)] <= edge) {
     const weight = shares.weights[index(shares, shares.hi)];
-    for (const window of shares.windows) add(window, weight, 1);
+    for (const window of shares.windows) add(shares, window, weight, 1);
     shares.hi += 1;
   }
   let oldest = shares.hi;
   for (const window of shares.windows) {
     const from = edge - window.spec.lengthMs;
     while (window.lo < shares.hi && shares.sentAt[index(shares, window.lo)] <= from) {
-      add(window, shares.weights[index(shares, window.lo)], -1);
+      add(shares, window, shares.weights[index(shares, window.lo)], -1);
       window.lo += 1;
     }
     oldest = Math.min(oldest, window.lo);
@@ -146,8 +150,8 @@ export function reweigh(
   if (next === previous) return;
   for (const window of shares.windows) {
     if (seqno >= window.lo && seqno < shares.hi) {
-      add(window, previous, -1);
-      add(window, next, 1);
+      add(shares, window, previous, -1);
+      add(shares, window, next, 1);
     }
   }
 }

@@ -1,5 +1,4 @@
-import { asyncScheduler, defer, type OperatorFunction, type SchedulerLike } from 'rxjs';
-import { scan } from 'rxjs/operators';
+import { asyncScheduler, Observable, type OperatorFunction, type SchedulerLike } from 'rxjs';
 import { updateListener } from './listenerView';
 import { markLost } from './lost';
 import type { Effect, TrackerInput } from './messages';
@@ -59,10 +58,19 @@ export function step(state: TrackerState, input: TrackerInput, now: number): rea
   return effects.length === 0 ? NO_EFFECTS : effects;
 }
 
-/** `step`, but a step that throws (a bug) is counted and skipped, so one input cannot end it. */
-function safeStep(state: TrackerState, input: TrackerInput, now: number): TrackerStep {
+/**
+ * `step`, but a step that throws (a bug) is counted and skipped, so one input cannot end it.
+ * Undefined for a quiet tick: one that settled nothing and changed no window's counts, which
+ * no sink could tell from no step at all (counters read the books at scrape). Most ticks are
+ * quiet, and a process of many targets ticks each of them every second.
+ */
+function safeStep(state: TrackerState, input: TrackerInput, now: number): TrackerStep | undefined {
   try {
-    return { state, effects: step(state, input, now) };
+    const changes = state.windows.changes;
+    const effects = step(state, input, now);
+    const quiet =
+      input.kind === 'tick' && effects === NO_EFFECTS && state.windows.changes === changes;
+    return quiet ? undefined : { state, effects };
   } catch (error) {
     const effects: Effect[] = [];
     internalError(state, String(error), effects);
@@ -79,12 +87,15 @@ export function track(
   scheduler: SchedulerLike = asyncScheduler,
 ): OperatorFunction<TrackerInput, TrackerStep> {
   return (input$) =>
-    defer(() =>
-      input$.pipe(
-        scan(
-          (last: TrackerStep, input: TrackerInput) => safeStep(last.state, input, scheduler.now()),
-          { state: createTrackerState(options), effects: NO_EFFECTS },
-        ),
-      ),
-    );
+    new Observable<TrackerStep>((subscriber) => {
+      const state = createTrackerState(options);
+      return input$.subscribe({
+        next: (input) => {
+          const next = safeStep(state, input, scheduler.now());
+          if (next !== undefined) subscriber.next(next);
+        },
+        error: (error: unknown) => subscriber.error(error),
+        complete: () => subscriber.complete(),
+      });
+    });
 }

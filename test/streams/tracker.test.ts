@@ -25,3 +25,21 @@ describe('robustness', () => {
     });
   });
 });
+
+describe('quiet ticks', () => {
+  // The helper's tracker: grace 10 ms, windows 60/180/600 ms, objective 100 ms.
+  test('a tick that settles nothing and moves no count makes no step; one that does, does', () => {
+    testScheduler().run(({ hot, expectObservable }) => {
+      const inputs = '(ab) 1ms t 14ms t 29ms t 24ms t 25ms t t';
+      // 5: the event is not past the grace yet; 20: it enters the windows; 50: nothing;
+      // 75: it leaves the 60 ms window; 101: its objective passes unreceived; 102: nothing.
+      const outputs = '(ss) 16ms s 54ms s 25ms o';
+      const input$ = hot<TrackerInput>(inputs, { a: started(1), b: ok(1), t: { kind: 'tick' } });
+      const out$ = input$.pipe(
+        track(options),
+        map((s) => (s.effects.some((effect) => effect.kind === 'overdue') ? 'o' : 's')),
+      );
+      expectObservable(out$).toBe(outputs);
+    });
+  });
+});
