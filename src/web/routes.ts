@@ -1,6 +1,6 @@
 import type { IncomingMessage } from 'node:http';
-import { Registry } from 'prom-client';
-import { negotiate, prometheusText, TEXT_CONTENT_TYPE } from './exposition';
+import type { Registry } from 'prom-client';
+import { CONTENT_TYPES, exposition, negotiate } from './exposition';
 import type { Reply, Route } from './server';
 import { type Asset, statusAssets } from './statusAssets';
 import { type StatusSources, statusRoutes } from './statusRoutes';
@@ -18,8 +18,6 @@ export interface RouteSources {
   /** What stops the probe from being ready now; empty when it is. */
   readonly readinessProblems: () => readonly string[];
 }
-
-const OPENMETRICS_CONTENT_TYPE = Registry.OPENMETRICS_CONTENT_TYPE;
 
 /** A file whose path names its content: the browser may keep it for a year. */
 const assetRoute =
@@ -39,10 +37,10 @@ const assetRoute =
  */
 export function probeRoutes(sources: RouteSources): Record<string, Route> {
   const { registry } = sources;
-  const metrics = async (request: IncomingMessage): Promise<Reply> =>
-    negotiate(request.headers.accept) === 'openmetrics'
-      ? { status: 200, type: OPENMETRICS_CONTENT_TYPE, body: await registry.metrics() }
-      : { status: 200, type: TEXT_CONTENT_TYPE, body: await prometheusText(registry) };
+  const metrics = async (request: IncomingMessage): Promise<Reply> => {
+    const format = negotiate(request.headers.accept);
+    return { status: 200, type: CONTENT_TYPES[format], body: await exposition(registry, format) };
+  };
   return {
     '/': metrics,
     '/metrics': metrics,
