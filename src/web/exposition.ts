@@ -1,4 +1,4 @@
-import { setImmediate as nextTurn } from 'node:timers/promises';
+import { setImmediate as turn } from 'node:timers/promises';
 import type { Registry } from 'prom-client';
 import { preferredType } from './accept';
 import { defaultLabels, type Labels, readFamilies, type Sample } from './readFamilies';
@@ -67,22 +67,24 @@ export async function exposition(registry: Registry, format: Exposition): Promis
   const style = STYLES[format];
   const defaults = defaultLabels(registry);
   const families = await readFamilies(registry);
-  const lines: string[] = [];
   const write = new SampleWriter(style, Object.keys(defaults).length > 0 ? defaults : undefined);
-  let written = 0;
+  // Joined a turn's worth at a time: joining 100,000 lines at the end was a 30–50 ms turn.
+  const chunks: string[] = [];
+  let lines: string[] = [];
+  const nextTurn = () => {
+    if (lines.length > 0) chunks.push(lines.join('\n'));
+    lines = [];
+    return turn();
+  };
   for (const family of families) {
     await nextTurn();
-    written = 0;
     // Counters are `…_total` on samples whatever prom-client's `metrics()` did to the name.
     const counter = family.type === 'counter';
     const base = counter ? family.name.replace(/_total$/, '') : family.name;
     const name = counter ? style.counterFamily(base) : base;
     lines.push(`# HELP ${name} ${escapeText(family.help)}`, `# TYPE ${name} ${family.type}`);
     for (const sample of family.values) {
-      if (++written > SERIES_PER_TURN) {
-        await nextTurn();
-        written = 1;
-      }
+      if (lines.length >= SERIES_PER_TURN) await nextTurn();
       const sampleName = counter
         ? `${sample.metricName ?? base}_total`
         : (sample.metricName ?? base);
@@ -90,7 +92,8 @@ export async function exposition(registry: Registry, format: Exposition): Promis
     }
     if (style.blankAfterFamily) lines.push('');
   }
-  return lines.join('\n') + style.end;
+  await nextTurn();
+  return chunks.join('\n') + style.end;
 }
 
 /** Writes sample lines in one style, the registry's default labels added as prom-client does. */
