@@ -1,7 +1,8 @@
 import { setImmediate as turn } from 'node:timers/promises';
 import type { Registry } from 'prom-client';
 import { preferredType } from './accept';
-import { defaultLabels, type Labels, readFamilies, type Sample } from './readFamilies';
+import { defaultLabels, readFamilies } from './readFamilies';
+import type { Labels, Sample } from './samples';
 
 /** The two formats `/metrics` speaks: OpenMetrics (with exemplars) when asked, else text 0.0.4. */
 export type Exposition = 'openmetrics' | 'text';

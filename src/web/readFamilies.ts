@@ -1,81 +1,44 @@
 import type { Registry } from 'prom-client';
+import { isHistogramStore, readHistogram } from './histogramSnapshot';
+import type { Family, Labels, Sample } from './samples';
 
-export type Labels = Readonly<Record<string, string | number | undefined>>;
-
-/** A sample as prom-client reads it (its exemplar replaced by a copy: see `snapshot`). */
-export interface Sample {
-  readonly metricName?: string;
-  readonly labels: Labels;
-  /** A histogram's series labels (its buckets' `labels` hold only `le`); prom-client's name. */
-  readonly sharedLabels?: Labels;
-  readonly value: number;
-  exemplar?: Exemplar | null;
-}
-
-interface Exemplar {
-  readonly labelSet: Labels;
-  readonly value: number;
-  readonly timestamp: number;
-}
-
-export interface Family {
+/** What a metric of prom-client is to us. */
+interface Readable {
   readonly name: string;
   readonly help: string;
   readonly type: string;
-  readonly values: Sample[];
-}
-
-/** What a metric of prom-client is to us: `getForPromString` where it has one (histograms). */
-interface Readable {
-  get(): Promise<Family>;
-  getForPromString?(): Promise<Family>;
+  get(): Promise<{ readonly values?: Sample[] }>;
 }
 
 /**
  * Every family of the registry at one instant, before any is written: the counters' `collect()`
  * read the probe's books, and `posted = received + lost + in flight` holds only if no event is
  * counted between two of them. All reads start in the same synchronous stretch, as prom-client's
- * own `metrics()` does, so nothing but microtasks runs between them.
- *
- * Histograms are read with `getForPromString` (as prom-client's own exposition does): it keeps a
- * bucket's series labels apart from its `le`, which sets their order when default labels exist.
+ * own `metrics()` does, so nothing but microtasks runs between them. What prom-client changes in
+ * place is copied as each read resolves; histograms are copied from their store (see there).
  */
 export function readFamilies(registry: Registry): Promise<Family[]> {
   const metrics = registry.getMetricsAsArray() as unknown as Readable[];
   return Promise.all(
     metrics.map(async (metric) => {
-      const family = await (metric.getForPromString ?? metric.get).call(metric);
-      return { ...family, values: snapshot(family.type, family.values ?? []) };
+      const { name, help, type } = metric;
+      if (isHistogramStore(metric))
+        return { name, help, type, values: await readHistogram(metric) };
+      return { name, help, type, values: ((await metric.get()).values ?? []).map(copySample) };
     }),
   );
 }
 
 /**
- * The values made a snapshot where prom-client hands out live objects: a counter's or gauge's
- * values are its own `{value, labels}` entries, which `inc()` changes in place, and a histogram's
- * bucket holds the one exemplar object that each observation into it rewrites. A histogram's or
- * summary's value objects are otherwise made afresh by each read, so they are kept (there are
- * 40,000 of them at 1,000 targets). Label objects are the caller's, which prom-client never
- * changes.
+ * A copy of what prom-client hands out live: a counter's or gauge's values are its own `{value,
+ * labels}` entries, which `inc()` changes in place, and an exemplar is one object each new one
+ * rewrites. Label objects are the caller's, which prom-client never changes: kept.
  */
-function snapshot(type: string, values: Sample[]): Sample[] {
-  if (type === 'counter' || type === 'gauge') {
-    return values.map(({ labels, value, exemplar }) => ({
-      labels,
-      value,
-      exemplar: exemplar && copyExemplar(exemplar),
-    }));
-  }
-  for (const sample of values) {
-    if (sample.exemplar) sample.exemplar = copyExemplar(sample.exemplar);
-  }
-  return values;
-}
-
-const copyExemplar = ({ labelSet, value, timestamp }: Exemplar): Exemplar => ({
-  labelSet,
+const copySample = ({ metricName, labels, value, exemplar }: Sample): Sample => ({
+  metricName,
+  labels,
   value,
-  timestamp,
+  exemplar: exemplar && { ...exemplar },
 });
 
 /** Labels the registry adds to every sample (prom-client keeps them in a private field). */
