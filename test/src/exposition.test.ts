@@ -79,6 +79,16 @@ function everyKind(): Registry {
   latency.observe({ labels: { target: 'b', app: 'x' }, value: 0.05 });
   const plain = new Histogram({ name: 'demo_plain', help: 'Bare.', buckets: [1], registers });
   plain.observe(0.5);
+  new Histogram({
+    name: 'demo_zeroed',
+    help: 'Series made at scrape.',
+    labelNames: ['target'],
+    buckets: [1],
+    registers,
+    collect() {
+      this.zero({ target: 'late' });
+    },
+  });
   const summary = new Summary({
     name: 'demo_summary',
     help: 'Quantiles.',
@@ -153,6 +163,7 @@ describe('the exposition written in turns', () => {
       '# HELP demo_nothing_yet No series.\n# TYPE demo_nothing_yet gauge\n# HELP',
       'demo_summary{quantile="0.5",target="a"} 2\n',
       'demo_collected{target="b"} 5\n',
+      'demo_zeroed_count{target="late"} 0\n',
     ]) {
       assert.ok(reference.includes(part), part);
     }
