@@ -95,6 +95,30 @@ export async function startProbeProcess(
   };
 }
 
+/**
+ * The floor beside the probe: the same job with no framework (`bareMany.ts`), on datasets
+ * `bare-0…`, run with the image's node flags; it cannot be scraped.
+ */
+export function startBareProcess(
+  count: number,
+  intervalS: number,
+  pipeline: BenchPipeline,
+): ProbeProcess {
+  const child = spawn(process.execPath, [...deployedNodeFlags(), join(__dirname, 'bareMany.js')], {
+    env: {
+      BARE_TARGETS: String(count),
+      BARE_INTERVAL_SECONDS: String(intervalS),
+      EVENT_COLLECTOR_URL: pipeline.collectorUrl,
+      WEBSOCKET_URL: pipeline.websocketUrl,
+    },
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  children.add(child);
+  child.on('exit', () => children.delete(child));
+  const datasets = new Map(Array.from({ length: count }, (_, i) => [`bare-${i}`, `bare-${i}`]));
+  return { child, port: 0, datasets, scrape: async () => [] };
+}
+
 export interface Books {
   readonly exact: boolean;
   readonly targets: number;

@@ -2,7 +2,13 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { type ProbeProcess, startProbeProcess, targetId, writeTargetsFile } from './manyProbe';
+import {
+  type ProbeProcess,
+  startBareProcess,
+  startProbeProcess,
+  targetId,
+  writeTargetsFile,
+} from './manyProbe';
 import { cpuMs, rssMiB } from './proc';
 import { startBenchPipeline } from './standIn';
 
@@ -17,7 +23,7 @@ import { startBenchPipeline } from './standIn';
 async function main(): Promise<void> {
   const [countArg = '100', intervalArg = '10', secondsArg = '60', ...mains] = process.argv.slice(2);
   const [count, intervalS, seconds] = [countArg, intervalArg, secondsArg].map(Number);
-  const builds = mains.length > 0 ? mains : [join(__dirname, '..', 'src', 'main.js')];
+  const builds: string[] = mains.length > 0 ? mains : [join(__dirname, '..', 'src', 'main.js')];
   const pipeline = await startBenchPipeline(20);
   const dir = mkdtempSync(join(tmpdir(), 'bench-profile-'));
   const flags = process.env.BENCH_PROFILE
@@ -32,9 +38,14 @@ async function main(): Promise<void> {
     const datasets = writeTargetsFile(file, count, intervalS, pipeline, own);
     probes.push(await startProbeProcess({ targetsFile: file, datasets }, pipeline, flags, build));
   }
+  // BENCH_BARE=1: the floor beside them, the same job with no framework (`bareMany.ts`).
+  if (process.env.BENCH_BARE) {
+    builds.push('the same job with no framework (bench/bareMany.ts)');
+    probes.push(startBareProcess(count, intervalS, pipeline));
+  }
   const scraper = setInterval(() => {
     if (process.env.BENCH_NO_SCRAPE) return;
-    for (const probe of probes) probe.scrape().catch(() => undefined);
+    for (const probe of probes) if (probe.port) probe.scrape().catch(() => undefined);
   }, 15_000);
   await sleep(30_000);
   const before = probes.map((probe) => cpuMs(probe.child.pid ?? 0));

@@ -5,6 +5,7 @@ import {
   type Books,
   compareBooks,
   type ProbeProcess,
+  startBareProcess,
   startProbeProcess,
   targetId,
   writeTargetsFile,
@@ -99,20 +100,27 @@ async function main(): Promise<void> {
       startProbeProcess({ dataset: `single-${i}`, intervalS: 10 }, pipeline),
     ),
   );
+  const floor = startBareProcess(100, 10, pipeline);
   scrapers.push(many, ...singles);
   const startup100 = await allConnected(many, pipeline);
   log(
     `100 targets connected in ${startup100.toFixed(1)} s; ${WARMUP_S} s warm-up, ${MEASURE_S} s measured…`,
   );
   await sleep(WARMUP_S * 1000);
-  const measured = await measureWindow([many, ...singles], pipeline);
+  const measured = await measureWindow([many, floor, ...singles], pipeline);
+  floor.child.kill('SIGTERM');
+  const { books: _none, ...floorRow } = row(
+    'the same job with no framework (`bench/bareMany.ts`)',
+    measured.slice(1, 2),
+    { exact: true, targets: 100, wrong: [], posted: 0, received: 0, lost: 0, postErrors: 0 },
+  );
   rows.push(
     row('100 targets, one process', measured.slice(0, 1), await compareBooks([many], pipeline)),
   );
   rows.push(
     row(
       `${SINGLES} one-target processes`,
-      measured.slice(1),
+      measured.slice(2),
       await compareBooks(singles, pipeline),
     ),
   );
@@ -153,6 +161,7 @@ async function main(): Promise<void> {
 
   const report = manyTargetsReport({
     rows,
+    floor: floorRow,
     reload,
     afterReload,
     startupS: { 100: startup100, 1000: startup1000 },

@@ -20,6 +20,8 @@ import { postSchedule$ } from './schedule';
 import { type TrackerStep, track } from './tracker';
 import type { TrackerOptions } from './trackerState';
 
+const TICK: Tick = { kind: 'tick' };
+
 export interface ProbeOptions {
   readonly tracker: TrackerOptions & {
     /** How often lost marking and purging run. */
@@ -56,6 +58,11 @@ export interface ProbeDependencies {
    * schedule then runs from there. Without it, posting begins at once.
    */
   readonly slotDelayMs?: () => number;
+  /**
+   * A clock tick shared with other pipelines (one timer for a process of many targets, not
+   * one each); without it, the probe ticks every `tickMs` on its own.
+   */
+  readonly tick$?: Observable<unknown>;
 }
 
 /**
@@ -65,7 +72,7 @@ export interface ProbeDependencies {
  */
 export function probe$(
   { tracker, posting, subscription, tickMs }: ProbeOptions,
-  { post, connect, random, slotDelayMs }: ProbeDependencies,
+  { post, connect, random, slotDelayMs, tick$: sharedTick$ }: ProbeDependencies,
   scheduler: SchedulerLike = asyncScheduler,
 ): Observable<TrackerStep> {
   let connectionIds = 0;
@@ -99,7 +106,7 @@ export function probe$(
     switchMap(() => postSchedule$(posting.intervalMs, scheduler, slotDelayMs?.() ?? 0)),
     postEvents(post, posting.maxInFlight, scheduler),
   );
-  const tick$ = interval(tickMs, scheduler).pipe(map((): Tick => ({ kind: 'tick' })));
+  const tick$ = (sharedTick$ ?? interval(tickMs, scheduler)).pipe(map((): Tick => TICK));
   const clean$ = interval(tracker.cleanIntervalMs, scheduler).pipe(
     map((): Clean => ({ kind: 'clean' })),
   );

@@ -12,7 +12,7 @@ import { logEffect } from '../logs/effectLog';
 import { createPoster } from '../platform/poster';
 import { createConnect } from '../platform/subscription';
 import { VERSION } from '../version';
-import type { SharedServices } from './sharedServices';
+import { type SharedServices, TICK_MS } from './sharedServices';
 
 /** A target as the process runs it: its id (the `target` label), labels and settings. */
 export interface TargetSpec {
@@ -29,8 +29,6 @@ export interface RunningTarget extends TargetSpec {
   state: TrackerState | undefined;
 }
 
-const TICK_MS = 1_000;
-
 /**
  * One target's pipeline and sinks: subscribing starts it (schedule, poster, listeners, fold,
  * its metric series and log lines); unsubscribing stops it and removes its series. Emits the
@@ -45,7 +43,7 @@ export function runTarget(spec: TargetSpec, services: SharedServices): Observabl
     const appId = randomBytes(4).toString('hex');
     const logger = services.loggerFor(id, secretValues(config));
     const authMode = config.auth.clientId ? 'bearer' : 'webhook';
-    const http = services.httpMetrics(id);
+    const http = services.httpMetrics(id, posting.collectorUrl);
     const tokens =
       authMode === 'bearer'
         ? services.tokens(config.auth, (notAfter) => http.certificate('token', notAfter))
@@ -92,6 +90,7 @@ export function runTarget(spec: TargetSpec, services: SharedServices): Observabl
       post,
       connect,
       slotDelayMs: () => delayToSlotMs(id, posting.intervalMs, wallClock()),
+      tick$: services.tick$,
     };
     const step$ = connectable(
       defer(() => probe$(options, dependencies, monotonicScheduler)).pipe(

@@ -1,4 +1,6 @@
 import type { Agent } from 'node:http';
+import { interval, type Observable, share } from 'rxjs';
+import { monotonicScheduler } from '../clock';
 import type { Config } from '../config/config';
 import type { Logger } from '../logs/logger';
 import type { ProbeMetrics } from '../metrics/metrics';
@@ -9,8 +11,8 @@ import { keepAliveAgent } from '../platform/collectorClient';
 /** What every target of the process shares, made once. */
 export interface SharedServices {
   readonly metrics: ProbeMetrics;
-  /** A target's HTTP series (phases, certificates), in the one registry. */
-  readonly httpMetrics: (targetId: string) => HttpMetrics;
+  /** A target's HTTP series (its collector's phases, its certificates), in the one registry. */
+  readonly httpMetrics: (targetId: string, collectorUrl: string) => HttpMetrics;
   /** A logger whose every line names the target and masks its secrets. */
   readonly loggerFor: (targetId: string, secrets: readonly string[]) => Logger;
   /**
@@ -26,7 +28,12 @@ export interface SharedServices {
   readonly wallClock: () => number;
   /** The keep-alive agent of a collector's origin: one per origin, whatever the targets. */
   readonly agentFor: (collectorUrl: string) => Agent;
+  /** Every target's clock tick, from one timer (a timer each would wake the process 100 times a second for 100 targets). */
+  readonly tick$: Observable<unknown>;
 }
+
+/** How often every target's missing-share windows and objective cursor move when nothing else happens. */
+export const TICK_MS = 1_000;
 
 export interface SharedOptions {
   readonly metrics: ProbeMetrics;
@@ -39,7 +46,7 @@ export function createSharedServices({ metrics, logger }: SharedOptions): Shared
   const sources = new Map<string, { source: TokenSource; hearers: Set<(s: number) => void> }>();
   return {
     metrics,
-    httpMetrics: (targetId) => http.target(targetId),
+    httpMetrics: (targetId, collectorUrl) => http.target(targetId, collectorUrl),
     loggerFor: (target, secrets) => logger.child({ target }, secrets),
     tokens(auth, certificate) {
       const { keycloakUrl, realm, clientId, clientSecret, tokenTimeoutMs } = auth;
@@ -66,6 +73,7 @@ export function createSharedServices({ metrics, logger }: SharedOptions): Shared
       return { source: shared.source, release: () => hearers.delete(certificate) };
     },
     wallClock: () => Date.now(),
+    tick$: interval(TICK_MS, monotonicScheduler).pipe(share()),
     agentFor(collectorUrl) {
       const origin = new URL(collectorUrl).origin;
       let agent = agents.get(origin);

@@ -83,33 +83,51 @@ describe('post phases, per attempt', () => {
 });
 
 describe('probe_event_post_phase_seconds', () => {
-  test("observes the phases given, every phase exported from the start; a target's series go with it", async () => {
+  test("observes the phases given into the collector's series, every phase exported from the start; they go with the last target posting there", async () => {
     const registry = new Registry();
     const metrics = registerHttpMetrics(registry);
-    const [one, two] = [metrics.target('one'), metrics.target('two')];
-    const count = async (target: string, phase: string) => {
+    const A = 'https://collector-a.example:8443';
+    const B = 'http://collector-b.example';
+    const one = metrics.target('one', `${A}/webhook/event`);
+    const two = metrics.target('two', `${A}/another/path?x=1`);
+    const three = metrics.target('three', `${B}/webhook/event`);
+    const count = async (collector: string, phase: string) => {
       const text = await registry.metrics();
       const line = new RegExp(
-        `^probe_event_post_phase_seconds_count\\{target="${target}",phase="${phase}"\\} (\\d+)$`,
+        `^probe_event_post_phase_seconds_count\\{collector="${collector}",phase="${phase}"\\} (\\d+)$`,
         'm',
       );
       return Number(line.exec(text)?.[1]);
     };
-    const counts = (target: string) =>
-      Promise.all(['resolve', 'connect', 'tls', 'wait', 'transfer'].map((p) => count(target, p)));
-    assert.deepEqual(await counts('one'), [0, 0, 0, 0, 0]);
+    const counts = (collector: string) =>
+      Promise.all(
+        ['resolve', 'connect', 'tls', 'wait', 'transfer'].map((p) => count(collector, p)),
+      );
+    assert.deepEqual(await counts(A), [0, 0, 0, 0, 0]);
+    assert.deepEqual(await counts(B), [0, 0, 0, 0, 0]);
     one.observePhases({ wait: 0.1, transfer: 0.001 });
-    one.observePhases({ connect: 0.01, wait: 0.2, transfer: 0.002 });
+    two.observePhases({ connect: 0.01, wait: 0.2, transfer: 0.002 });
     two.certificate('token', 1_900_000_000);
-    assert.deepEqual(await counts('one'), [0, 1, 0, 2, 2]);
-    assert.deepEqual(await counts('two'), [0, 0, 0, 0, 0]);
+    assert.deepEqual(await counts(A), [0, 1, 0, 2, 2]);
+    assert.deepEqual(await counts(B), [0, 0, 0, 0, 0]);
     assert.match(
       await registry.metrics(),
       /^probe_tls_cert_expiry_timestamp_seconds\{target="two",endpoint="token"\} 1900000000$/m,
     );
+    // Two stops: its certificate goes, A's phases stay (one posts there), its late report is
+    // not counted, and a second remove changes nothing.
     two.remove();
-    const text = await registry.metrics();
+    two.observePhases({ wait: 0.3 });
+    two.remove();
+    let text = await registry.metrics();
     assert.doesNotMatch(text, /target="two"/);
-    assert.match(text, /target="one"/);
+    assert.deepEqual(await counts(A), [0, 1, 0, 2, 2]);
+    // One stops: nobody posts to A any more, so its series go; B's stay.
+    one.remove();
+    text = await registry.metrics();
+    assert.doesNotMatch(text, /collector-a/);
+    assert.deepEqual(await counts(B), [0, 0, 0, 0, 0]);
+    three.remove();
+    assert.doesNotMatch(await registry.metrics(), /probe_event_post_phase_seconds_count/);
   });
 });

@@ -95,7 +95,9 @@ describe('certificate expiry', { skip: openssl.skip, timeout: 60_000 }, () => {
       assert.equal(metrics.get(series), certificates.caNotAfter, series);
     }
     const phases = (phase: string) =>
-      metrics.get(`probe_event_post_phase_seconds_count{phase="${phase}"}`) ?? 0;
+      metrics.get(
+        `probe_event_post_phase_seconds_count{collector="https://localhost:${collectorTls.port}",phase="${phase}"}`,
+      ) ?? 0;
     const posted = metrics.get('probe_events_posted_total') ?? 0;
     // The first posts opened connections (a name to resolve, TCP, TLS); later ones reuse them.
     for (const phase of ['resolve', 'connect', 'tls']) {
@@ -120,7 +122,9 @@ describe('certificate expiry', { skip: openssl.skip, timeout: 60_000 }, () => {
         [],
       );
       const phases = (phase: string) =>
-        metrics.get(`probe_event_post_phase_seconds_count{phase="${phase}"}`);
+        metrics.get(
+          `probe_event_post_phase_seconds_count{collector="http://127.0.0.1:${stack.collector.port}",phase="${phase}"}`,
+        );
       assert.equal(phases('resolve'), 0);
       assert.equal(phases('tls'), 0);
       assert.ok((phases('connect') ?? 0) >= 1);
