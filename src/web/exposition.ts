@@ -1,7 +1,7 @@
 import { setImmediate as turn } from 'node:timers/promises';
 import type { Registry } from 'prom-client';
 import { preferredType } from './accept';
-import { defaultLabels, readFamilies } from './readFamilies';
+import { readFamilies } from './readFamilies';
 import type { Labels, Sample } from './samples';
 
 /** The two formats `/metrics` speaks: OpenMetrics (with exemplars) when asked, else text 0.0.4. */
@@ -67,9 +67,8 @@ const STYLES: Record<Exposition, Style> = {
  */
 export async function exposition(registry: Registry, format: Exposition): Promise<Buffer[]> {
   const style = STYLES[format];
-  const defaults = defaultLabels(registry);
   const families = await readFamilies(registry);
-  const write = new SampleWriter(style, Object.keys(defaults).length > 0 ? defaults : undefined);
+  const write = new SampleWriter(style);
   // Encoded a turn's worth at a time and never joined: joining 150,000 lines (11 MB) at the end
   // was a 30 ms turn, and so was encoding that string or making one buffer of the chunks.
   const chunks: Buffer[] = [];
@@ -101,20 +100,15 @@ export async function exposition(registry: Registry, format: Exposition): Promis
   return chunks;
 }
 
-/** Writes sample lines in one style, the registry's default labels added as prom-client does. */
+/** Writes sample lines in one style. */
 class SampleWriter {
   /** A histogram's series labels are one object for all its buckets: written once. */
   private readonly sharedText = new Map<Labels, string>();
 
-  constructor(
-    private readonly style: Style,
-    private readonly defaults: Labels | undefined,
-  ) {}
+  constructor(private readonly style: Style) {}
 
   line(name: string, sample: Sample): string {
-    const labels = this.defaults
-      ? { ...sample.labels, ...this.defaults, ...sample.labels }
-      : sample.labels;
+    const { labels } = sample;
     const shared = sample.sharedLabels;
     let text = labelPairs(labels, shared);
     if (shared) {

@@ -22,6 +22,5 @@ export interface Family {
   readonly name: string;
   readonly help: string;
   readonly type: string;
-  /** Iterated once, when written (a histogram's samples are made then). */
-  readonly values: Iterable<Sample>;
+  readonly values: readonly Sample[];
 }

@@ -172,15 +172,6 @@ describe('the exposition written in turns', () => {
     assert.ok(reference.endsWith('\n# EOF\n'));
   });
 
-  test('writes OpenMetrics with the default labels as prom-client does', async () => {
-    const registry = everyKind();
-    registry.setDefaultLabels({ region: 'north', target: 'default' });
-    const reference = await registry.metrics();
-    assert.equal(page(await exposition(registry, 'openmetrics')), reference);
-    assert.ok(reference.includes('demo_posted_total{region="north",target="default"} 3\n'));
-    assert.ok(reference.includes('demo_plain_bucket{le="1",region="north",target="default"} 1\n'));
-  });
-
   test('writes text 0.0.4 as before: `_total` counters, no exemplars, NaN', async () => {
     const registry = everyKind();
     const reference = await oldPrometheusText(registry);
