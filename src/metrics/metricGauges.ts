@@ -2,6 +2,7 @@ import { collectDefaultMetrics, Gauge, type Registry } from 'prom-client';
 import type { Gauges } from '../../streams/derivedStreams';
 import type { MissingShare } from '../../streams/shareWindows';
 import { SHARE_WINDOWS } from '../../streams/shareWindows';
+import { SeriesCache } from './seriesCache';
 
 /** The gauges read from the core's `Gauges`: name, help, value. */
 const FROM_GAUGES: ReadonlyArray<readonly [string, string, (g: Gauges) => number]> = [
@@ -63,18 +64,19 @@ export function registerGauges(
     read: (target: LatestValues) => number,
     labelNames: string[] = [],
     labels: (target: LatestValues) => Record<string, string> = () => ({}),
-  ) =>
-    new Gauge({
+  ) => {
+    const metric: Gauge = new Gauge({
       name,
       help,
       labelNames: ['target', ...labelNames],
       registers,
-      collect() {
-        this.reset();
-        for (const [id, target] of targets)
-          this.set({ target: id, ...labels(target) }, read(target));
-      },
+      collect: () => exported.sync(targets, (target) => [[labels(target), read(target)]]),
     });
+    const exported = new SeriesCache<LatestValues>({
+      write: (labels, value) => metric.set(labels, value),
+      remove: (labels) => metric.remove(labels),
+    });
+  };
 
   for (const [name, help, read] of FROM_GAUGES) {
     gauge(name, help, (target) => (target.gauges ? read(target.gauges) : 0));

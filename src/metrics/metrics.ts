@@ -8,6 +8,7 @@ import { droppedOutput } from '../logs/stdout';
 import { FROM_TOTALS } from './bookCounters';
 import { type LatestValues, registerGauges, type TargetIdentity } from './metricGauges';
 import { createHistograms } from './metricHistograms';
+import { SeriesCache } from './seriesCache';
 
 export interface MetricsOptions {
   readonly latencyBucketsSeconds: readonly number[];
@@ -40,25 +41,36 @@ export function createMetrics(options: MetricsOptions): ProbeMetrics {
   );
   const registers = [registry];
   const targets = new Map<string, TargetSeries>();
-  /** A counter set at each scrape from `read`: one value per target and label set. */
+  /**
+   * A counter set at each scrape from `read`: one value per target and label set, which only
+   * grows within one fold of the books (a new fold, a restarted pipeline, starts it again).
+   */
   const counterFrom = (
     name: string,
     help: string,
     labelNames: string[],
     read: (target: TargetSeries) => Iterable<readonly [Record<string, string>, number]>,
-  ) =>
-    new Counter({
+  ) => {
+    const counter: Counter = new Counter({
       name,
       help,
       labelNames: ['target', ...labelNames],
       registers,
-      collect() {
-        this.reset();
-        for (const [id, target] of targets) {
-          for (const [labels, value] of read(target)) this.inc({ target: id, ...labels }, value);
-        }
-      },
+      collect: () => exported.sync(targets, read),
     });
+    const exported = new SeriesCache<TargetSeries>(
+      {
+        write(labels, value, before) {
+          const grew = before !== undefined && value >= before;
+          if (before !== undefined && !grew) counter.remove(labels);
+          counter.inc(labels, grew ? value - before : value);
+        },
+        remove: (labels) => counter.remove(labels),
+      },
+      (target) => target.state,
+    );
+    return counter;
+  };
   const single = (value: number) => [[{}, value] as const];
 
   for (const [name, help, read] of FROM_TOTALS) {
