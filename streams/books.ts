@@ -1,5 +1,5 @@
 import type { EventState } from './eventStore';
-import type { MalformedReason } from './messages';
+import type { MalformedReason } from './parsedFrame';
 
 /** The books: every count the metrics export. */
 export interface Totals {

@@ -1,4 +1,4 @@
-import type { Disconnect } from './messages';
+import type { Disconnect } from './socketMessages';
 
 /** Statuses a gateway refuses a handshake with that get a label of their own. */
 const KNOWN_REFUSALS = new Set([400, 401, 403, 404, 408, 409, 410, 429, 500, 502, 503, 504]);

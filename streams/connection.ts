@@ -1,5 +1,5 @@
 import type { Observable } from 'rxjs';
-import type { Disconnect, SocketEvent } from './messages';
+import type { Disconnect, SocketEvent } from './socketMessages';
 
 /**
  * Opens one subscription connection. The stream errors when the connection ends for any

@@ -1,7 +1,7 @@
 import { filter, map, Observable, share } from 'rxjs';
+import type { Effect, LateEvent, LostEvents } from './effects';
 import { trackedCount } from './eventStore';
 import { connectedListeners } from './listenerView';
-import type { Effect, LateEvent, LostEvents } from './messages';
 import { type MissingShare, missingShares, type ShareWindows } from './shareWindows';
 import type { TrackerStep } from './tracker';
 import { inFlight, type TrackerState } from './trackerState';

@@ -13,8 +13,8 @@ import {
 import { catchError, filter, retry, take, tap } from 'rxjs/operators';
 import { type BackoffOptions, backoffDelay } from './backoff';
 import { type ConnectFn, ConnectionClosed, disconnectOf } from './connection';
-import type { ListenerChange, Receipt } from './messages';
 import { listenerChange, rotating$ } from './rotation';
+import type { ListenerChange, Receipt } from './socketMessages';
 
 export interface ListenerOptions {
   readonly backoff: BackoffOptions;

@@ -1,5 +1,6 @@
 import { causeLabel } from './causeLabel';
-import type { Disconnect, Effect, ListenerChange, ListenerStatus } from './messages';
+import type { Effect } from './effects';
+import type { Disconnect, ListenerChange, ListenerStatus } from './socketMessages';
 
 /** What the probe knows of one listener, for the status page and the connected gauge. */
 export interface ListenerView {

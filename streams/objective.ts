@@ -1,5 +1,5 @@
+import type { Effect } from './effects';
 import { eventAt, type TrackedEvent } from './eventStore';
-import type { Effect } from './messages';
 import type { TrackerState } from './trackerState';
 
 /**

@@ -1,4 +1,5 @@
-import { type Frame, type MalformedReason, type ParsedFrame, WIRE_TEXT_CHARS } from './messages';
+import type { MalformedReason, ParsedFrame } from './parsedFrame';
+import { type Frame, WIRE_TEXT_CHARS } from './socketMessages';
 
 /** Frames larger than this are not parsed: our events are under 100 bytes. */
 export const MAX_FRAME_CHARS = 64 * 1024;

@@ -1,6 +1,7 @@
+import type { Effect } from './effects';
 import { appendEvent, eventAt } from './eventStore';
-import type { Effect, PostFailed, PostSent, PostStarted, PostSucceeded } from './messages';
 import { settleAnsweredLate } from './objective';
+import type { PostFailed, PostSent, PostStarted, PostSucceeded } from './postMessages';
 import { recordSend } from './shareWindows';
 import { internalError, setEventState, stateChanged, type TrackerState } from './trackerState';
 

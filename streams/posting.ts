@@ -12,7 +12,7 @@ import {
   takeWhile,
   throwError,
 } from 'rxjs';
-import type { PostCommand, PostOutcome, PostProgress } from './messages';
+import type { PostCommand, PostOutcome, PostProgress } from './postMessages';
 
 /**
  * Posts event `seqno` (retries and timeouts inside): says once when the request is on the

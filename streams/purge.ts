@@ -1,5 +1,5 @@
+import type { Effect } from './effects';
 import { forgetOldest, oldestEvent } from './eventStore';
-import type { Effect } from './messages';
 import type { TrackerState } from './trackerState';
 
 /**

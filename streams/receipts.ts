@@ -1,9 +1,11 @@
 import { recordDelivery } from './duplicates';
+import type { Effect } from './effects';
 import { eventAt } from './eventStore';
 import { countsAsForeign } from './foreignEvents';
-import { type Effect, type ParsedFrame, type Receipt, WIRE_TEXT_CHARS } from './messages';
 import { settleReceived } from './objective';
 import { parseFrame } from './parse';
+import type { ParsedFrame } from './parsedFrame';
+import { type Receipt, WIRE_TEXT_CHARS } from './socketMessages';
 import { setEventState, type TrackerState } from './trackerState';
 
 /**

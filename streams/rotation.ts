@@ -6,7 +6,7 @@ import {
   ConnectionEnded,
   disconnectOf,
 } from './connection';
-import type { ListenerChange, Receipt } from './messages';
+import type { ListenerChange, Receipt } from './socketMessages';
 
 type ListenerEvent = Receipt | ListenerChange;
 

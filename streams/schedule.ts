@@ -1,5 +1,5 @@
 import { asyncScheduler, Observable, type SchedulerLike, type Subscription } from 'rxjs';
-import type { PostCommand } from './messages';
+import type { PostCommand } from './postMessages';
 
 /** The shortest interval the schedule runs at, whatever it is given (0 or NaN would spin). */
 export const MIN_INTERVAL_MS = 1;

@@ -1,7 +1,8 @@
 import { asyncScheduler, Observable, type OperatorFunction, type SchedulerLike } from 'rxjs';
+import type { Effect } from './effects';
 import { updateListener } from './listenerView';
 import { markLost } from './lost';
-import type { Effect, TrackerInput } from './messages';
+import type { TrackerInput } from './messages';
 import { settleOverdue } from './objective';
 import { answerPost, onTheWire, startPost } from './postAnswers';
 import { purge } from './purge';

@@ -2,6 +2,7 @@ import { keepBooks, type Totals } from './books';
 
 export type { Totals } from './books';
 
+import type { Effect } from './effects';
 import {
   createEventStore,
   type EventState,
@@ -9,7 +10,7 @@ import {
   type TrackedEvent,
 } from './eventStore';
 import type { ListenerView } from './listenerView';
-import { type Effect, MALFORMED_REASONS, type MalformedReason } from './messages';
+import { MALFORMED_REASONS, type MalformedReason } from './parsedFrame';
 import {
   createWindows,
   reweigh,

@@ -1,4 +1,4 @@
-import type { Effect } from '../../streams/messages';
+import type { Effect } from '../../streams/effects';
 import type { Logger } from './logger';
 
 /** Effects logged at debug level only: skipped outright when debug is off. */

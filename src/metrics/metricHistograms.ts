@@ -1,5 +1,5 @@
 import { Histogram, type Registry } from 'prom-client';
-import type { Effect } from '../../streams/messages';
+import type { Effect } from '../../streams/effects';
 
 /** Observes one target's effects into the distributions; `remove` drops its series. */
 export interface TargetHistograms {

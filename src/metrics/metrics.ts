@@ -2,7 +2,7 @@ import { Counter, type OpenMetricsContentType, Registry } from 'prom-client';
 import type { Subscription } from 'rxjs';
 import type { ProbeStreams } from '../../streams/derivedStreams';
 import type { ListenerView } from '../../streams/listenerView';
-import { MALFORMED_REASONS } from '../../streams/messages';
+import { MALFORMED_REASONS } from '../../streams/parsedFrame';
 import type { TrackerState } from '../../streams/trackerState';
 import { droppedOutput } from '../logs/stdout';
 import { FROM_TOTALS } from './bookCounters';

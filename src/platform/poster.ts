@@ -6,8 +6,8 @@ import {
   isAxiosError,
 } from 'axios';
 import { Observable } from 'rxjs';
-import type { PostProgress } from '../../streams/messages';
 import { PostFailure, type PostFn } from '../../streams/posting';
+import type { PostProgress } from '../../streams/postMessages';
 import type { Config } from '../config/config';
 import { postDeadlineMs } from '../config/postDeadline';
 import { TokenError, type TokenSource } from './auth';

@@ -4,7 +4,7 @@ import { map, switchMap } from 'rxjs/operators';
 import makeWebSocketObservable, { type WebSocketLike } from 'rxjs-websockets';
 import WebSocket from 'ws';
 import { type ConnectFn, ConnectionEnded } from '../../streams/connection';
-import { type Disconnect, type SocketEvent, WIRE_TEXT_CHARS } from '../../streams/messages';
+import { type Disconnect, type SocketEvent, WIRE_TEXT_CHARS } from '../../streams/socketMessages';
 import type { Config } from '../config/config';
 import { earliestNotAfter } from './certExpiry';
 

@@ -1,4 +1,5 @@
-import type { Receipt, TrackerInput } from '../../streams/messages';
+import type { TrackerInput } from '../../streams/messages';
+import type { Receipt } from '../../streams/socketMessages';
 import { step } from '../../streams/tracker';
 import {
   createTrackerState,

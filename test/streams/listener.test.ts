@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import { map } from 'rxjs/operators';
 import type { ConnectFn } from '../../streams/connection';
 import { listener$ } from '../../streams/listener';
-import type { ListenerChange, Receipt, SocketEvent } from '../../streams/messages';
+import type { ListenerChange, Receipt, SocketEvent } from '../../streams/socketMessages';
 import { testScheduler } from '../helpers/marbles';
 
 const backoff = { initialMs: 10, maxMs: 40 };

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { WIRE_TEXT_CHARS } from '../../streams/messages';
 import { MAX_FRAME_CHARS, parseFrame } from '../../streams/parse';
+import { WIRE_TEXT_CHARS } from '../../streams/socketMessages';
 
 test('a binary frame is judged here, once: malformed, its size as the sample', () => {
   assert.deepEqual(parseFrame({ binaryBytes: 42 }), {

@@ -1,8 +1,8 @@
 import { test } from 'node:test';
 import type { Observable } from 'rxjs';
 import { map } from 'rxjs/operators';
-import type { PostCommand, PostOutcome, PostProgress } from '../../streams/messages';
 import { PostFailure, postEvents, TOO_MANY_POSTS } from '../../streams/posting';
+import type { PostCommand, PostOutcome, PostProgress } from '../../streams/postMessages';
 import { testScheduler } from '../helpers/marbles';
 
 const show = (o: PostOutcome): string => {

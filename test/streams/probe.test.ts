@@ -2,9 +2,10 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { asyncScheduler, concat, NEVER, type Observable, of, Subject, timer } from 'rxjs';
 import { map, tap } from 'rxjs/operators';
-import type { PostProgress, SocketEvent } from '../../streams/messages';
+import type { PostProgress } from '../../streams/postMessages';
 import { type ProbeOptions, probe$ } from '../../streams/probe';
 import { missingShares } from '../../streams/shareWindows';
+import type { SocketEvent } from '../../streams/socketMessages';
 import { inFlight, type TrackerState } from '../../streams/trackerState';
 import { testScheduler } from '../helpers/marbles';
 
