@@ -1,5 +1,6 @@
 import { after } from 'node:test';
-import { type Collector, type CollectorTuning, startCollector } from '../../local/collector';
+import { type Collector, startCollector } from '../../local/collector';
+import type { CollectorTuning } from '../../local/collectorTuning';
 import { type Hub, startHub } from '../../local/hub';
 import { startTokenServer, type TokenServer } from '../../local/tokenServer';
 import { loadConfig } from '../../src/config/config';
