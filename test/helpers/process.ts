@@ -58,8 +58,9 @@ export function run(
     output += chunk;
     stderr += chunk;
   });
+  // 'close', not 'exit': 'exit' can come before the last of the child's output has been read.
   const exit = new Promise<{ code: number | null; signal: NodeJS.Signals | null; at: number }>(
-    (resolve) => child.on('exit', (code, signal) => resolve({ code, signal, at: Date.now() })),
+    (resolve) => child.on('close', (code, signal) => resolve({ code, signal, at: Date.now() })),
   );
   return {
     child,

@@ -114,3 +114,12 @@ test("the README's table states each duration's, number's and length's range as 
     }
   }
 });
+
+test("the table's two files hold the two scopes: a process-wide setting is not a target's, nor the other way", async () => {
+  const { TARGET_SETTINGS } = await import('../../src/config/targetSettings');
+  const { PROCESS_SETTINGS } = await import('../../src/config/processSettings');
+  const scopes = (groups: Record<string, Record<string, { env: string; scope?: string }>>) =>
+    Object.values(groups).flatMap((group) => Object.values(group).map((s) => [s.env, s.scope]));
+  for (const [env, scope] of scopes(TARGET_SETTINGS)) assert.notEqual(scope, 'process', env);
+  for (const [env, scope] of scopes(PROCESS_SETTINGS)) assert.equal(scope, 'process', env);
+});

@@ -1,0 +1,89 @@
+import type { LogLevel } from '../logs/logger';
+import {
+  buckets,
+  choice,
+  feedsOthers,
+  flag,
+  processWide,
+  type Setting,
+  text,
+  whole,
+} from './setting';
+
+/** The groups that are one value for the whole process, set only by variable (never per target). */
+export const PROCESS_SETTINGS = {
+  server: {
+    port: processWide(
+      whole(
+        'METRICS_PORT',
+        8000,
+        'port of the metrics and status server (0: any free one)',
+        [0, 65535],
+        'a port',
+      ),
+    ),
+    // A host name is at most 253 characters.
+    host: processWide(
+      text('METRICS_HOST', 'address the metrics server binds to', 253, {
+        default: '0.0.0.0',
+      }),
+    ),
+    // Each bucket is one more series in every scrape: 10,000 made a 514 KB scrape.
+    latencyBucketsSeconds: processWide(
+      buckets(
+        'LATENCY_BUCKETS_SECONDS',
+        [0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300],
+        'buckets of the latency histogram',
+        50,
+      ),
+    ),
+  },
+  targets: {
+    file: processWide(
+      text(
+        'PROBE_TARGETS_FILE',
+        'a targets file (YAML or JSON), or a directory of them; unset, the one target these variables describe',
+        4096,
+        { kind: 'optional', default: '' },
+      ),
+    ),
+    shards: processWide(
+      whole(
+        'PROBE_SHARDS',
+        1,
+        'processes sharing one targets file; each runs the targets it wins (rendezvous hashing)',
+        [1, 1000],
+      ),
+    ),
+    shardIndex: processWide(
+      text(
+        'PROBE_SHARD_INDEX',
+        'which of the shards this process is (0-based); unset, the trailing -N of HOSTNAME (a StatefulSet pod), else 0',
+        4,
+        { kind: 'optional', default: '' },
+      ),
+    ),
+  },
+  run: {
+    local: processWide(
+      flag('RUN_LOCAL', 'debug logging, readable logs, and a table of events every 30 s'),
+    ),
+    localServicesOnly: feedsOthers({
+      ...flag(
+        'LOCAL_SERVICES_ONLY',
+        'use the local stand-ins: collector :8081, token server :8082, hub :8765',
+      ),
+      scope: 'process',
+    }),
+    logLevel: processWide({
+      ...choice(
+        'LOG_LEVEL',
+        ['debug', 'info', 'warn', 'error', 'auto'] as const,
+        'auto',
+        'debug, info, warn or error; auto is debug with RUN_LOCAL, else info',
+      ),
+      toValue: (level: LogLevel | 'auto', get) =>
+        level !== 'auto' ? level : get('RUN_LOCAL') === true ? 'debug' : 'info',
+    } as Setting<LogLevel>),
+  },
+} satisfies Record<string, Record<string, Setting<unknown>>>;
