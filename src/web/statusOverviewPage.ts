@@ -1,5 +1,5 @@
 import { statusAssets } from './statusAssets';
-import { escapeHtml } from './statusPage';
+import { escapeHtml, pageHead } from './statusPage';
 
 /**
  * The overview: one row per target, the worst first, each leading to the target's page. Its
@@ -9,15 +9,7 @@ import { escapeHtml } from './statusPage';
 export function statusOverviewPage(title: string): string {
   const assets = statusAssets();
   const href = (path: string) => path.slice(1);
-  return `<!doctype html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>${escapeHtml(title)}</title>
-<link rel="stylesheet" href="${href(assets.pageStyle.path)}">
-<script src="${href(assets.overviewScript.path)}" defer></script>
-</head>
+  return `${pageHead(title, [href(assets.pageStyle.path)], [href(assets.overviewScript.path)])}
 <body>
 <h1>${escapeHtml(title)}</h1>
 <div class="sub"><span id="counts"></span> · updated <span id="updated">never</span> <span id="error"></span></div>

@@ -31,17 +31,11 @@ export function statusPage(title: string, options: PageOptions = {}): string {
   const href = (path: string) => `${root}${path.slice(1)}`;
   const body = data === undefined ? '<body>' : `<body data-json="${escapeHtml(data)}">`;
   const overview = back ? `<a href="${root}status">all targets</a> · ` : '';
-  return `<!doctype html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>${escapeHtml(title)}</title>
-<link rel="stylesheet" href="${href(assets.chartStyle.path)}">
-<link rel="stylesheet" href="${href(assets.pageStyle.path)}">
-<script src="${href(assets.chartScript.path)}" defer></script>
-<script src="${href(assets.pageScript.path)}" defer></script>
-</head>
+  return `${pageHead(
+    title,
+    [assets.chartStyle, assets.pageStyle].map((a) => href(a.path)),
+    [assets.chartScript, assets.pageScript].map((a) => href(a.path)),
+  )}
 ${body}
 <h1>${escapeHtml(title)}</h1>
 <div class="sub">${overview}app <span id="app"></span> · updated <span id="updated">never</span> <span id="error"></span></div>
@@ -62,6 +56,21 @@ ${body}
 </body>
 </html>
 `;
+}
+
+/** The start of both pages, to the end of its head: the title, style sheets, deferred scripts. */
+export function pageHead(title: string, styles: string[], scripts: string[]): string {
+  return [
+    '<!doctype html>',
+    '<html lang="en">',
+    '<head>',
+    '<meta charset="utf-8">',
+    '<meta name="viewport" content="width=device-width, initial-scale=1">',
+    `<title>${escapeHtml(title)}</title>`,
+    ...styles.map((href) => `<link rel="stylesheet" href="${href}">`),
+    ...scripts.map((src) => `<script src="${src}" defer></script>`),
+    '</head>',
+  ].join('\n');
 }
 
 export function escapeHtml(text: string): string {
