@@ -12,6 +12,15 @@ export const WEBHOOK_TOKEN = 'test-webhook-token-5f3a';
 export const CLIENT_ID = 'probe-client';
 export const CLIENT_SECRET = 'test-client-secret-e81d';
 
+/** The variables that point a probe at a pair of stand-ins on loopback. */
+export const standInUrls = (hub: { port: number }, collector: { port: number }) => ({
+  WEBSOCKET_URL: `ws://127.0.0.1:${hub.port}`,
+  EVENT_COLLECTOR_URL: `http://127.0.0.1:${collector.port}`,
+});
+
+/** Metrics on a free loopback port (the probe logs which). */
+export const LOOPBACK_METRICS = { METRICS_PORT: '0', METRICS_HOST: '127.0.0.1' } as const;
+
 /** A seeded generator, so a stand-in's random choices repeat from run to run. */
 export function seeded(seed: number): () => number {
   let s = seed >>> 0;
@@ -57,10 +66,8 @@ export async function startStack(
   const config = loadConfig({
     PROBE_WEBHOOK_TOKEN: WEBHOOK_TOKEN,
     PROBE_DATASET_ID: DATASET,
-    WEBSOCKET_URL: `ws://127.0.0.1:${hub.port}`,
-    EVENT_COLLECTOR_URL: `http://127.0.0.1:${collector.port}`,
-    METRICS_PORT: '0',
-    METRICS_HOST: '127.0.0.1',
+    ...standInUrls(hub, collector),
+    ...LOOPBACK_METRICS,
     LISTENER_STAGGER_SECONDS: '0.05',
     ...(tokens
       ? {
@@ -105,7 +112,6 @@ export async function startStandIns(): Promise<{ hub: Hub; collector: Collector 
   return { hub, collector };
 }
 
-/** Scrapes a Prometheus text exposition into `series{labels}` → value. */
 /**
  * A scrape's samples by series, named without their `target` label: a one-target probe's
  * series read as `probe_events_posted_total`. `scrapeTargets` keeps them apart.

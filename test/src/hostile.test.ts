@@ -8,7 +8,7 @@ import { startCollector } from '../../local/collector';
 import { startHub } from '../../local/hub';
 import { listen } from '../../local/listen';
 import { run } from '../helpers/process';
-import { DATASET, scrape, sleep, waitFor } from '../helpers/stack';
+import { DATASET, LOOPBACK_METRICS, scrape, sleep, standInUrls, waitFor } from '../helpers/stack';
 
 /**
  * Hostile peers on loopback, each against a real probe process: a collector, a token server,
@@ -35,8 +35,7 @@ const FAST = {
   WEBSOCKET_CONNECT_TIMEOUT_SECONDS: '0.5',
   RECONNECT_MIN_SECONDS: '0.05',
   RECONNECT_MAX_SECONDS: '0.4',
-  METRICS_PORT: '0',
-  METRICS_HOST: '127.0.0.1',
+  ...LOOPBACK_METRICS,
   LOG_LEVEL: 'debug',
 };
 
@@ -261,8 +260,7 @@ describe('hostile peers', { concurrency: false, timeout: 60_000 }, () => {
     after(() => collector.close());
     const metrics = await survives(
       {
-        WEBSOCKET_URL: `ws://127.0.0.1:${hub.port}`,
-        EVENT_COLLECTOR_URL: `http://127.0.0.1:${collector.port}`,
+        ...standInUrls(hub, collector),
         KEYCLOAK_SERVER_URL: tokens.url,
         OKDATA_CLIENT_ID: 'probe',
         OKDATA_CLIENT_SECRET: CLIENT_SECRET,
@@ -307,8 +305,7 @@ describe('hostile peers', { concurrency: false, timeout: 60_000 }, () => {
     after(() => collector.close());
     const metrics = await survives(
       {
-        WEBSOCKET_URL: `ws://127.0.0.1:${address.port}`,
-        EVENT_COLLECTOR_URL: `http://127.0.0.1:${collector.port}`,
+        ...standInUrls(address, collector),
         // No receipt can prove a post here: a post timed out by a flooded probe, though the
         // collector took it, would be a post error and not posted. The collector is a
         // friendly one: give its answers all the time a starved probe needs to read them.
@@ -344,8 +341,7 @@ describe('hostile peers', { concurrency: false, timeout: 60_000 }, () => {
     let posted = 0;
     await survives(
       {
-        WEBSOCKET_URL: `ws://127.0.0.1:${hub.port}`,
-        EVENT_COLLECTOR_URL: `http://127.0.0.1:${collector.port}`,
+        ...standInUrls(hub, collector),
       },
       3_000,
       () => [],

@@ -6,7 +6,7 @@ import { describe, test } from 'node:test';
 import { startCollector } from '../../local/collector';
 import { startHub } from '../../local/hub';
 import { imageCommand, ROOT, run } from '../helpers/process';
-import { DATASET, freePort, scrape, waitFor } from '../helpers/stack';
+import { DATASET, freePort, scrape, standInUrls, waitFor } from '../helpers/stack';
 
 const TOKEN = 'image-webhook-token-71c2';
 const DOCKERFILE = readFileSync(join(ROOT, 'Dockerfile'), 'utf8');
@@ -40,8 +40,7 @@ describe('the image', () => {
       ...imageEnv(),
       PROBE_WEBHOOK_TOKEN: TOKEN,
       PROBE_DATASET_ID: DATASET,
-      WEBSOCKET_URL: `ws://127.0.0.1:${hub.port}`,
-      EVENT_COLLECTOR_URL: `http://127.0.0.1:${collector.port}`,
+      ...standInUrls(hub, collector),
       POST_EVENT_INTERVAL_SECONDS: '0.1',
       METRICS_PORT: String(port),
       METRICS_HOST: '127.0.0.1',

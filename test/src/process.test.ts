@@ -5,7 +5,15 @@ import { startHub } from '../../local/hub';
 import { startTokenServer } from '../../local/tokenServer';
 import { trackedCount } from '../../streams/eventStore';
 import { run } from '../helpers/process';
-import { DATASET, scrape, sleep, startStack, waitFor } from '../helpers/stack';
+import {
+  DATASET,
+  LOOPBACK_METRICS,
+  scrape,
+  sleep,
+  standInUrls,
+  startStack,
+  waitFor,
+} from '../helpers/stack';
 
 const WEBHOOK = 'webhook-secret-0b9d77';
 const CLIENT_SECRET = 'client-secret-4e21aa';
@@ -28,8 +36,7 @@ describe('the process', () => {
     const probe = run({
       PROBE_WEBHOOK_TOKEN: WEBHOOK,
       PROBE_DATASET_ID: DATASET,
-      WEBSOCKET_URL: `ws://127.0.0.1:${hub.port}`,
-      EVENT_COLLECTOR_URL: `http://127.0.0.1:${collector.port}`,
+      ...standInUrls(hub, collector),
       KEYCLOAK_SERVER_URL: `http://127.0.0.1:${tokens.port}`,
       OKDATA_CLIENT_ID: 'probe',
       OKDATA_CLIENT_SECRET: CLIENT_SECRET,
@@ -38,8 +45,7 @@ describe('the process', () => {
       MISSING_GRACE_SECONDS: '0.2',
       CLEAN_EVENTS_INTERVAL_SECONDS: '0.1',
       RECONNECT_MIN_SECONDS: '0.05',
-      METRICS_PORT: '0',
-      METRICS_HOST: '127.0.0.1',
+      ...LOOPBACK_METRICS,
       LOG_LEVEL: 'debug',
     });
     try {
@@ -116,11 +122,9 @@ describe('the process', () => {
     const probe = run({
       PROBE_WEBHOOK_TOKEN: WEBHOOK,
       PROBE_DATASET_ID: DATASET,
-      WEBSOCKET_URL: `ws://127.0.0.1:${hub.port}`,
-      EVENT_COLLECTOR_URL: `http://127.0.0.1:${collector.port}`,
+      ...standInUrls(hub, collector),
       POST_EVENT_INTERVAL_SECONDS: '0.05',
-      METRICS_PORT: '0',
-      METRICS_HOST: '127.0.0.1',
+      ...LOOPBACK_METRICS,
       LOG_LEVEL: 'debug', // a line per event: every one of them now fails to be written
     });
     try {
@@ -157,8 +161,7 @@ describe('the process', () => {
         PROBE_DATASET_ID: DATASET,
         WEBSOCKET_URL: 'ws://127.0.0.1:9',
         EVENT_COLLECTOR_URL: 'http://127.0.0.1:9',
-        METRICS_PORT: '0',
-        METRICS_HOST: '127.0.0.1',
+        ...LOOPBACK_METRICS,
       });
       try {
         const port = await probe.port();

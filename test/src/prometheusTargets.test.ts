@@ -7,7 +7,13 @@ import { startProbe } from '../../src/probe';
 import type { TargetSpec } from '../../src/targets/runTarget';
 import { ROOT } from '../helpers/process';
 import { startPrometheus } from '../helpers/prometheus';
-import { startStandIns, WEBHOOK_TOKEN, waitFor } from '../helpers/stack';
+import {
+  LOOPBACK_METRICS,
+  standInUrls,
+  startStandIns,
+  WEBHOOK_TOKEN,
+  waitFor,
+} from '../helpers/stack';
 import { tool } from '../helpers/tools';
 
 const prometheus = tool('prometheus');
@@ -27,15 +33,13 @@ test('a real Prometheus sees two targets apart: one broken, the other clean', {
     config: loadConfig({
       PROBE_WEBHOOK_TOKEN: WEBHOOK_TOKEN,
       PROBE_DATASET_ID: id,
-      WEBSOCKET_URL: `ws://127.0.0.1:${hub.port}`,
-      EVENT_COLLECTOR_URL: `http://127.0.0.1:${collector.port}`,
+      ...standInUrls(hub, collector),
       POST_EVENT_INTERVAL_SECONDS: '0.2',
       LATENCY_OBJECTIVE_SECONDS: '0.5',
       MARK_EVENT_LOST_TIMEOUT_SECONDS: '2',
       MISSING_GRACE_SECONDS: '0.3',
       CLEAN_EVENTS_INTERVAL_SECONDS: '0.5',
-      METRICS_PORT: '0',
-      METRICS_HOST: '127.0.0.1',
+      ...LOOPBACK_METRICS,
     }),
   });
   // The broken target's events are taken and never delivered.

@@ -3,7 +3,7 @@ import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { run } from '../helpers/process';
-import { waitFor } from '../helpers/stack';
+import { LOOPBACK_METRICS, waitFor } from '../helpers/stack';
 
 /** A password with a quote and an encoded space; none of its parts may show, in any form. */
 const PASSWORD = 'Sekr"et%20Pw0rd';
@@ -15,8 +15,7 @@ const env = {
   PROBE_WEBHOOK_TOKEN: 'hook-secret-123',
   WEBSOCKET_URL: `ws://user:${PASSWORD}@127.0.0.1:9/ws`,
   EVENT_COLLECTOR_URL: `http://probe:${PASSWORD}@127.0.0.1:9/collector/`,
-  METRICS_PORT: '0',
-  METRICS_HOST: '127.0.0.1',
+  ...LOOPBACK_METRICS,
 };
 
 describe('a password in a URL never shows', () => {

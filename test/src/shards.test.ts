@@ -4,7 +4,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { type Running, run } from '../helpers/process';
-import { scrapeTargets, startStandIns, WEBHOOK_TOKEN, waitFor } from '../helpers/stack';
+import {
+  LOOPBACK_METRICS,
+  scrapeTargets,
+  standInUrls,
+  startStandIns,
+  WEBHOOK_TOKEN,
+  waitFor,
+} from '../helpers/stack';
 
 /**
  * Shards without a coordinator, proven with real processes on one targets file against the
@@ -44,10 +51,8 @@ test('shards 0..N-1 split one targets file: each target once, a new shard moves 
       PROBE_SHARDS: String(shards),
       HOOK: WEBHOOK_TOKEN,
       POST_EVENT_INTERVAL_SECONDS: '0.5',
-      WEBSOCKET_URL: `ws://127.0.0.1:${hub.port}`,
-      EVENT_COLLECTOR_URL: `http://127.0.0.1:${collector.port}`,
-      METRICS_PORT: '0',
-      METRICS_HOST: '127.0.0.1',
+      ...standInUrls(hub, collector),
+      ...LOOPBACK_METRICS,
       ...env,
     });
   const stopAll = async (probes: Running[]) => {

@@ -8,7 +8,14 @@ import { startHub } from '../../local/hub';
 import { loadConfig } from '../../src/config/config';
 import { silentLogger } from '../../src/logs/logger';
 import { startProbe } from '../../src/probe';
-import { DATASET, seeded, WEBHOOK_TOKEN, waitFor } from '../helpers/stack';
+import {
+  DATASET,
+  LOOPBACK_METRICS,
+  seeded,
+  standInUrls,
+  WEBHOOK_TOKEN,
+  waitFor,
+} from '../helpers/stack';
 import { tool } from '../helpers/tools';
 
 const browser = tool('chromium');
@@ -32,10 +39,8 @@ test('with two targets, one broken, the overview shows its row red, the other gr
     loadConfig({
       PROBE_WEBHOOK_TOKEN: WEBHOOK_TOKEN,
       PROBE_DATASET_ID: DATASET,
-      WEBSOCKET_URL: `ws://127.0.0.1:${hub.port}`,
-      EVENT_COLLECTOR_URL: `http://127.0.0.1:${collector.port}`,
-      METRICS_PORT: '0',
-      METRICS_HOST: '127.0.0.1',
+      ...standInUrls(hub, collector),
+      ...LOOPBACK_METRICS,
       LISTENER_STAGGER_SECONDS: '0.05',
       POST_EVENT_INTERVAL_SECONDS: '0.2',
       ...env,

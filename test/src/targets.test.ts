@@ -6,7 +6,15 @@ import { loadConfig } from '../../src/config/config';
 import { silentLogger } from '../../src/logs/logger';
 import { type ReloadOutcome, startProbe } from '../../src/probe';
 import type { TargetSpec } from '../../src/targets/runTarget';
-import { scrapeTargets, sleep, startStandIns, WEBHOOK_TOKEN, waitFor } from '../helpers/stack';
+import {
+  LOOPBACK_METRICS,
+  scrapeTargets,
+  sleep,
+  standInUrls,
+  startStandIns,
+  WEBHOOK_TOKEN,
+  waitFor,
+} from '../helpers/stack';
 
 /**
  * Many targets in one process, against real stand-ins on loopback: each target's books are
@@ -23,8 +31,7 @@ const FAST = {
   RECONNECT_MIN_SECONDS: '0.05',
   RECONNECT_MAX_SECONDS: '0.4',
   LISTENER_STAGGER_SECONDS: '0.05',
-  METRICS_PORT: '0',
-  METRICS_HOST: '127.0.0.1',
+  ...LOOPBACK_METRICS,
 };
 
 const spec = (id: string, env: Record<string, string>, labels = {}): TargetSpec => ({
@@ -92,8 +99,7 @@ describe('many targets in one process', { concurrency: false, timeout: 60_000 },
   test('a reload is applied by id: unchanged targets keep their state and connections', async () => {
     const { hub, collector } = await startStandIns();
     const env = {
-      WEBSOCKET_URL: `ws://127.0.0.1:${hub.port}`,
-      EVENT_COLLECTOR_URL: `http://127.0.0.1:${collector.port}`,
+      ...standInUrls(hub, collector),
     };
     let next: { targets: TargetSpec[] } | { problems: string[] } = { targets: [] };
     const a = spec('a', env, { team: 'data' });

@@ -4,7 +4,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
 import { run } from '../helpers/process';
-import { scrapeTargets, startStandIns, WEBHOOK_TOKEN, waitFor } from '../helpers/stack';
+import {
+  LOOPBACK_METRICS,
+  scrapeTargets,
+  standInUrls,
+  startStandIns,
+  WEBHOOK_TOKEN,
+  waitFor,
+} from '../helpers/stack';
 
 /**
  * The targets file through the image's own command line: many targets from one file, reloaded
@@ -35,10 +42,8 @@ describe('the targets file, as the image runs it', { timeout: 60_000 }, () => {
     const probe = run({
       PROBE_TARGETS_FILE: file,
       HOOK: WEBHOOK_TOKEN,
-      WEBSOCKET_URL: `ws://127.0.0.1:${hub.port}`,
-      EVENT_COLLECTOR_URL: `http://127.0.0.1:${collector.port}`,
-      METRICS_PORT: '0',
-      METRICS_HOST: '127.0.0.1',
+      ...standInUrls(hub, collector),
+      ...LOOPBACK_METRICS,
       LISTENER_STAGGER_SECONDS: '0.05',
     });
     try {

@@ -4,7 +4,7 @@ import { test } from 'node:test';
 import { WebSocketServer } from 'ws';
 import { CONTROL } from '../../src/logs/controlChars';
 import { run } from '../helpers/process';
-import { waitFor } from '../helpers/stack';
+import { LOOPBACK_METRICS, waitFor } from '../helpers/stack';
 
 /** A close reason that would clear the screen and forge a log line on a terminal. */
 const REASON = '\u001b[2J\u001b[H\r\n2026-01-01T00:00:00.000Z INFO  all good \u009b2J\u2028';
@@ -21,8 +21,7 @@ for (const local of ['true', 'false']) {
       WEBSOCKET_URL: `ws://127.0.0.1:${port}/`,
       EVENT_COLLECTOR_URL: 'http://127.0.0.1:9/', // nothing listens: posts fail, that is fine
       WEBSOCKET_LISTENERS: '1',
-      METRICS_PORT: '0',
-      METRICS_HOST: '127.0.0.1',
+      ...LOOPBACK_METRICS,
       RUN_LOCAL: local,
       LOG_LEVEL: 'info',
     });

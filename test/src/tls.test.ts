@@ -7,7 +7,7 @@ import { startTokenServer } from '../../local/tokenServer';
 import { earliestNotAfter } from '../../src/platform/certExpiry';
 import { makeCertificates } from '../helpers/certificates';
 import { run } from '../helpers/process';
-import { DATASET, scrape, startStack, waitFor } from '../helpers/stack';
+import { DATASET, LOOPBACK_METRICS, scrape, startStack, waitFor } from '../helpers/stack';
 import { tlsProxy } from '../helpers/tlsProxy';
 import { tool } from '../helpers/tools';
 
@@ -71,8 +71,7 @@ describe('certificate expiry', { skip: openssl.skip, timeout: 60_000 }, () => {
       KEYCLOAK_SERVER_URL: `https://localhost:${tokensTls.port}`,
       POST_EVENT_INTERVAL_SECONDS: '0.05',
       LISTENER_STAGGER_SECONDS: '0.05',
-      METRICS_PORT: '0',
-      METRICS_HOST: '127.0.0.1',
+      ...LOOPBACK_METRICS,
     });
     after(async () => {
       probe.child.kill('SIGKILL');
