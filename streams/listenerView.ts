@@ -43,7 +43,10 @@ export function updateListener(
   }
   view.status = change.status;
   view.connectionId = change.connectionId;
-  view.disconnect = change.disconnect;
+  // A retry ('connecting') keeps why it went down: the page and the tests read the reason until
+  // a connection stands again.
+  view.disconnect =
+    change.status === 'connected' ? undefined : (change.disconnect ?? view.disconnect);
   view.since = now;
   listeners.set(change.listenerId, view);
   effects.push({ kind: 'listener', change });

@@ -45,7 +45,14 @@ describe('subscription faults', () => {
       WEBSOCKET_LISTENERS: '1',
     });
     try {
-      await waitFor(() => hub.stats.refused >= 4, 5_000, 'four refused connects');
+      // Wait on the probe's books, not the hub's: the hub counts a refusal before the probe has
+      // read it.
+      await waitFor(
+        () => (stack.probe.state()?.listeners.get(0)?.disconnects ?? 0) >= 4,
+        5_000,
+        'four refused connects',
+      );
+      assert.ok(hub.stats.refused >= 4);
       const view = stack.probe.state()?.listeners.get(0);
       assert.equal(view?.status === 'connected', false);
       assert.equal(view?.disconnect?.cause, 'refused');
