@@ -103,21 +103,26 @@ async function survives(
     await during?.(port);
     await sleep(Math.max(0, forMs - (Date.now() - started)));
     record.stop();
-    // Settled: every post the collector took answered (a flooded probe reads answers late)
-    // and nothing in flight.
+    // Settled: every post the collector took answered (a flooded probe reads answers late),
+    // nothing in flight, and every event the hub handed on read — an event past the lost
+    // timeout is no longer in flight, yet a starved probe may still have its frame unread.
     await sleep(SETTLE_MS);
     let books = new Map<string, number>();
     await waitFor(
       async () => {
         books = await scrape(port);
+        const read =
+          (books.get('probe_events_received_total') ?? 0) +
+          (books.get('probe_events_late_total') ?? 0);
         return (
           books.get('probe_events_posted_total') === record.taken() &&
-          books.get('probe_events_in_flight') === 0
+          books.get('probe_events_in_flight') === 0 &&
+          read === record.delivered()
         );
       },
       15_000,
       () =>
-        `the books to settle: ${JSON.stringify([...books].filter(([k]) => k.startsWith('probe_ev')))}, taken ${record.taken()}`,
+        `the books to settle: ${JSON.stringify([...books].filter(([k]) => k.startsWith('probe_ev')))}, taken ${record.taken()}, delivered ${record.delivered()}`,
     );
     const health = await fetch(`http://127.0.0.1:${port}/healthz`);
     assert.equal(health.status, 200);
