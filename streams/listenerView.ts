@@ -43,8 +43,8 @@ export function updateListener(
   }
   view.status = change.status;
   view.connectionId = change.connectionId;
-  // A retry ('connecting') keeps why it went down: the page and the tests read the reason until
-  // a connection stands again.
+  // A retry ('connecting') keeps why it went down: a person reading the status page during a
+  // run of refusals should see the refusal, not a blank, until a connection stands again.
   view.disconnect =
     change.status === 'connected' ? undefined : (change.disconnect ?? view.disconnect);
   view.since = now;
