@@ -1,4 +1,5 @@
-import { asyncScheduler, Observable, type OperatorFunction, type SchedulerLike } from 'rxjs';
+import { asyncScheduler, defer, type OperatorFunction, type SchedulerLike } from 'rxjs';
+import { filter, map } from 'rxjs/operators';
 import type { Effect } from './effects';
 import { updateListener } from './listenerView';
 import { markLost } from './lost';
@@ -88,15 +89,11 @@ export function track(
   scheduler: SchedulerLike = asyncScheduler,
 ): OperatorFunction<TrackerInput, TrackerStep> {
   return (input$) =>
-    new Observable<TrackerStep>((subscriber) => {
+    defer(() => {
       const state = createTrackerState(options);
-      return input$.subscribe({
-        next: (input) => {
-          const next = safeStep(state, input, scheduler.now());
-          if (next !== undefined) subscriber.next(next);
-        },
-        error: (error: unknown) => subscriber.error(error),
-        complete: () => subscriber.complete(),
-      });
+      return input$.pipe(
+        map((input) => safeStep(state, input, scheduler.now())),
+        filter((step): step is TrackerStep => step !== undefined),
+      );
     });
 }
