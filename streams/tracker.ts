@@ -1,5 +1,6 @@
 import { asyncScheduler, type OperatorFunction, type SchedulerLike } from 'rxjs';
 import { filter, map, scan } from 'rxjs/operators';
+import { endDrainAtDeadline, endSettledDrain, startDrain } from './drain';
 import type { Effect } from './effects';
 import { updateListener } from './listenerView';
 import { markLost } from './lost';
@@ -52,11 +53,18 @@ export function step(state: TrackerState, input: TrackerInput, now: number): rea
       markLost(state, now, effects);
       purge(state, now, effects);
       break;
+    case 'drain-started':
+      startDrain(state, now, effects);
+      break;
+    case 'drain-deadline':
+      endDrainAtDeadline(state, effects);
+      break;
     case 'tick':
       break;
   }
   settleOverdue(state, now, effects);
   moveWindows(state.windows, now - state.options.missingGraceMs);
+  endSettledDrain(state, effects);
   return effects.length === 0 ? NO_EFFECTS : effects;
 }
 

@@ -28,6 +28,16 @@ export const FROM_TOTALS: ReadonlyArray<readonly [string, CountedBook, string]> 
   ],
   ['probe_event_post_retries_total', 'retries', 'Post attempts that were retries.'],
   [
+    'probe_events_drained_total',
+    'drained',
+    'Posted events still in flight when their pipeline stopped and its drain deadline passed: neither received nor lost.',
+  ],
+  [
+    'probe_sibling_events_total',
+    'siblings',
+    "Events of another probe of the same target (a replica, or this target's pipeline before a change), told apart by the app_id's target digits: not counted as another probe's.",
+  ],
+  [
     'probe_events_within_objective_total',
     'withinObjective',
     'SLI: events received within the latency objective (good).',
