@@ -95,18 +95,6 @@ describe('the shipped alert rules', { skip: PROMTOOL.skip }, () => {
     }
   });
 
-  test('the PrometheusRule of the Kubernetes example holds the same rules', () => {
-    const rules = readFileSync(RULES, 'utf8').replace(/^(#.*\n)+/, '');
-    const resource = readFileSync(join(ROOT, 'deploy', 'kubernetes', 'alerts.yaml'), 'utf8');
-    assert.match(resource, /^kind: PrometheusRule$/m);
-    const spec = resource
-      .slice(resource.indexOf('\nspec:\n') + '\nspec:\n'.length)
-      .split('\n')
-      .map((line) => line.replace(/^ {2}/, ''))
-      .join('\n');
-    assert.equal(spec, rules);
-  });
-
   // promtool compares annotations exactly; they are checked above, so the scenarios run on the
   // rules without them and compare what matters here: which alert fires, when, with which labels.
   const bare = join(mkdtempSync(join(tmpdir(), 'probe-rules-')), 'alerts.yaml');
