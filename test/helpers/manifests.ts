@@ -4,6 +4,8 @@ import { parseAllDocuments } from 'yaml';
 
 export const ROOT = join(__dirname, '..', '..', '..');
 export const KUBERNETES = join(ROOT, 'deploy', 'kubernetes');
+/** The PrometheusRules `npm run build` makes from the rule files of deploy/prometheus/. */
+export const RULES_BUILT = join(ROOT, 'dist', 'deploy', 'kubernetes');
 
 /** A Kubernetes object as parsed, and the file it came from. */
 export type Manifest = {
@@ -14,18 +16,23 @@ export type Manifest = {
   [key: string]: any;
 };
 
-/** Every object of every YAML file under deploy/kubernetes/, with the file it came from. */
-export function manifests(dir = KUBERNETES): Manifest[] {
-  return readdirSync(dir, { recursive: true, encoding: 'utf8' })
-    .filter((name) => /\.ya?ml$/.test(name))
-    .sort()
-    .flatMap((name) => {
-      const file = join(dir, name);
-      return parseAllDocuments(readFileSync(file, 'utf8')).map((doc) => {
-        if (doc.errors.length) throw new Error(`${name}: ${doc.errors[0].message}`);
-        return { ...doc.toJS(), file: relative(ROOT, file) };
-      });
-    });
+/**
+ * Every object of every YAML file under deploy/kubernetes/ and of the PrometheusRules built
+ * beside them (what a user applies), with the file it came from.
+ */
+export function manifests(dirs = [KUBERNETES, RULES_BUILT]): Manifest[] {
+  return dirs.flatMap((dir) =>
+    readdirSync(dir, { recursive: true, encoding: 'utf8' })
+      .filter((name) => /\.ya?ml$/.test(name))
+      .sort()
+      .flatMap((name) => {
+        const file = join(dir, name);
+        return parseAllDocuments(readFileSync(file, 'utf8')).map((doc) => {
+          if (doc.errors.length) throw new Error(`${name}: ${doc.errors[0].message}`);
+          return { ...doc.toJS(), file: relative(ROOT, file) };
+        });
+      }),
+  );
 }
 
 /** The one object of a kind and name. */

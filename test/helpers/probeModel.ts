@@ -3,7 +3,7 @@
  * each of its targets events are posted on the default schedule, the target's story says what
  * the pipeline does with each (its delay, or never), whether its post fails and when listeners
  * are connected, and the model derives the target's series from that as the probe defines them
- * (README, "How the numbers are defined"), with the SLI settling an event bad as soon as its
+ * (docs/how-it-works.md, "How the numbers are defined"), with the SLI settling an event bad as soon as its
  * objective passes without a receipt. A Prometheus is then modelled by sampling those series
  * every `scrape` seconds.
  */

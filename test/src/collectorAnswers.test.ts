@@ -92,7 +92,7 @@ describe("a 2xx that is not the collector's answer is a post error, not retried"
   }
 });
 
-describe('retried as the README says: nothing received, 429 and 5xx', () => {
+describe('retried as docs/faults.md says: nothing received, 429 and 5xx', () => {
   test('a reset before any byte of an answer', async () => {
     const outcome = await postTo((s) => s.resetAndDestroy());
     assert.deepEqual(outcome, { result: 'ECONNRESET', retries: RETRIES, requests: RETRIES + 1 });

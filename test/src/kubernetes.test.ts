@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import Ajv from 'ajv';
 import { parse } from 'yaml';
+import { RULE_FILES } from '../../deploy/prometheusRule';
 import { allSettings } from '../../src/config/settings';
 import { loadTargets } from '../../src/targets/loadTargets';
 import { tempDir, writeFiles } from '../helpers/files';
@@ -16,6 +17,7 @@ import {
   one,
   pathsOfKey,
   ROOT,
+  RULES_BUILT,
   selects,
 } from '../helpers/manifests';
 import { tool } from '../helpers/tools';
@@ -151,9 +153,31 @@ describe('the Kubernetes manifests', () => {
     }
   });
 
-  test('the PrometheusRule of the shard alerts holds the rules of deploy/prometheus/shards.yaml', () => {
-    const rules = parse(readFileSync(join(ROOT, 'deploy', 'prometheus', 'shards.yaml'), 'utf8'));
-    assert.deepEqual(one(all, 'PrometheusRule', 'dataplatform-probe-shards').spec, rules);
+  test('each PrometheusRule is built from its plain rule file, comments and all', () => {
+    for (const { source, name, out } of RULE_FILES) {
+      const text = readFileSync(join(ROOT, 'deploy', 'prometheus', source), 'utf8');
+      const rule = one(all, 'PrometheusRule', name);
+      assert.equal(rule.file, join('dist', 'deploy', 'kubernetes', out));
+      assert.deepEqual(rule.spec, parse(text), source);
+      // The rule file's own comments (why each rule is as it is) travel with it.
+      const built = readFileSync(join(RULES_BUILT, out), 'utf8');
+      const comments = (t: string) => [...t.matchAll(/^ *(#.*)$/gm)].map((m) => m[1]);
+      const own = comments(text.replace(/^(#.*\n)+/, ''));
+      assert.ok(own.length > 0, source);
+      assert.deepEqual(comments(built).slice(-own.length), own);
+    }
+  });
+
+  test('the rules are written once: no alert or recording rule under deploy/ but deploy/prometheus/', () => {
+    const deploy = join(ROOT, 'deploy');
+    const holders = readdirSync(deploy, { recursive: true, encoding: 'utf8' })
+      .filter((name) => /\.ya?ml$/.test(name))
+      .filter((name) => /^\s*-?\s*(alert|record):/m.test(readFileSync(join(deploy, name), 'utf8')))
+      .sort();
+    assert.deepEqual(holders, [
+      join('prometheus', 'alerts.yaml'),
+      join('prometheus', 'shards.yaml'),
+    ]);
   });
 
   // `kubectl apply --dry-run=client` asks a cluster's discovery which kinds exist, so it needs a
@@ -163,7 +187,18 @@ describe('the Kubernetes manifests', () => {
     spawnSync(KUBECTL.path ?? 'kubectl', args, { encoding: 'utf8' });
 
   test('kubectl reads every object of every file, offline', { skip: KUBECTL.skip }, () => {
-    const read = kubectl('label', '--local', '-R', '-f', KUBERNETES, 'checked=yes', '-o', 'name');
+    const read = kubectl(
+      'label',
+      '--local',
+      '-R',
+      '-f',
+      KUBERNETES,
+      '-f',
+      RULES_BUILT,
+      'checked=yes',
+      '-o',
+      'name',
+    );
     assert.equal(read.status, 0, read.stderr);
     const names = read.stdout.trim().split('\n');
     assert.equal(names.length, all.length, read.stdout);

@@ -3,8 +3,8 @@ import { test } from 'node:test';
 import { type Story, scraped } from '../helpers/probeModel';
 
 /**
- * The model the alert rule tests stand on counts as the probe does (README, "How the numbers
- * are defined"): read second by second from a 1 s scrape.
+ * The model the alert rule tests stand on counts as the probe does (docs/how-it-works.md, "How
+ * the numbers are defined"): read second by second from a 1 s scrape.
  */
 const at = (story: Story, name: string, second: number, label = '') => {
   const series = scraped(story, 1).find(

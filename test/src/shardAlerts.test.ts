@@ -111,7 +111,7 @@ describe('the shard alerts', { skip: PROMTOOL.skip }, () => {
       encoding: 'utf8',
     });
     assert.equal(check.status, 0, check.stdout + check.stderr);
-    const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
+    const runbooks = readFileSync(join(ROOT, 'docs', 'runbooks.md'), 'utf8');
     const alerts = rulesOf(SHARD_RULES).filter((r) => r.alert);
     assert.deepEqual(alerts.map((r) => r.alert).sort(), [
       'ProbeShardsDisagree',
@@ -122,8 +122,8 @@ describe('the shard alerts', { skip: PROMTOOL.skip }, () => {
       assert.equal(labels.severity, 'warning', alert);
       assert.ok(annotations.summary, alert);
       assert.match(annotations.description, /\{\{ \$(value|labels)/, alert);
-      assert.equal(annotations.runbook_url, `README.md#${alert.toLowerCase()}`);
-      assert.match(readme, new RegExp(`^#### ${alert}$`, 'm'), alert);
+      assert.equal(annotations.runbook_url, `docs/runbooks.md#${alert.toLowerCase()}`);
+      assert.match(runbooks, new RegExp(`^### ${alert}$`, 'm'), alert);
     }
   });
 

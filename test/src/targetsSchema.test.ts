@@ -6,6 +6,7 @@ import Ajv from 'ajv';
 import { allSettings } from '../../src/config/settings';
 import { ID_KEY, keyOf, LABELS_KEY, processSettings, targetSettings } from '../../src/targets/keys';
 import { targetsSchema } from '../../src/targets/schema';
+import { sectionOf } from '../helpers/markdown';
 
 const ROOT = join(__dirname, '..', '..', '..');
 const SHIPPED = join(ROOT, 'deploy', 'targets.schema.json');
@@ -97,17 +98,18 @@ test('the shipped schema takes every per-target setting with its type, and no pr
   }
 });
 
-test('the README example passes the shipped schema', () => {
-  const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
-  const example = exampleOf(readme);
+test('every example targets file, in the README and docs/targets-file.md, passes the shipped schema', () => {
   const { parse } = require('yaml') as typeof import('yaml');
-  assert.ok(validate(parse(example)), JSON.stringify(validate.errors));
+  const readme = sectionOf(read('README.md'), '## Many targets (the targets file)');
+  const examples = [...examplesOf(readme), ...examplesOf(read(join('docs', 'targets-file.md')))];
+  assert.equal(examples.length, 2);
+  for (const example of examples) {
+    assert.ok(validate(parse(example)), JSON.stringify(validate.errors));
+  }
 });
 
-test('the README lists every key of a target, and nothing else', () => {
-  const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
-  const section = readme.slice(readme.indexOf('## Many targets'));
-  const table = section.slice(0, section.indexOf('\n## '));
+test('docs/targets-file.md lists every key of a target, and nothing else', () => {
+  const table = sectionOf(read(join('docs', 'targets-file.md')), '## Keys');
   const rows = [...table.matchAll(/^\| `([a-zA-Z]+)` \| (`[A-Z_]+`|—) \|/gm)];
   assert.deepEqual(
     rows.map((m) => m[1]),
@@ -119,10 +121,7 @@ test('the README lists every key of a target, and nothing else', () => {
   }
 });
 
-/** The README's example targets file: the first yaml block of the section. */
-export function exampleOf(readme: string): string {
-  const section = readme.slice(readme.indexOf('## Many targets'));
-  const match = /```yaml\n([\s\S]*?)```/.exec(section);
-  assert.ok(match, 'the section has a yaml example');
-  return match[1];
-}
+const read = (path: string) => readFileSync(join(ROOT, path), 'utf8');
+
+/** The example targets files of a text: its yaml blocks. */
+const examplesOf = (text: string) => [...text.matchAll(/```yaml\n([\s\S]*?)```/g)].map((m) => m[1]);
