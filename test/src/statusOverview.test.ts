@@ -1,6 +1,10 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { type OverviewTarget, SUMMARY_EVENTS, statusOverview } from '../../src/web/statusOverview';
+import {
+  type OverviewTarget,
+  SUMMARY_EVENTS,
+  statusOverview,
+} from '../../src/web/status/statusOverview';
 import { step } from '../../streams/tracker';
 import { createTrackerState, type TrackerState } from '../../streams/trackerState';
 import { APP, productionWindows } from '../helpers/tracker';

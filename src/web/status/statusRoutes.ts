@@ -1,7 +1,7 @@
 import type { IncomingMessage } from 'node:http';
-import { postingWindowMs } from '../../streams/readiness';
-import type { RunningTarget } from '../targets/runTarget';
-import type { Reply, Route } from './server';
+import { postingWindowMs } from '../../../streams/readiness';
+import type { RunningTarget } from '../../targets/runTarget';
+import type { Reply, Route } from '../server';
 import { type OverviewTarget, statusOverview } from './statusOverview';
 import { statusOverviewPage } from './statusOverviewPage';
 import { STATUS_PAGE_CSP, statusPage } from './statusPage';

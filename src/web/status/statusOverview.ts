@@ -1,4 +1,4 @@
-import type { TrackerState } from '../../streams/trackerState';
+import type { TrackerState } from '../../../streams/trackerState';
 import { type StatusOptions, statusView } from './statusView';
 
 /** How one target is, at a glance: `bad` red, `warn` amber, `ok` green, `starting` grey. */
