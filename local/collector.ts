@@ -3,7 +3,10 @@ import { readBody } from './body';
 import { acceptPost, json, type PostContext, type PostRules } from './collectorPost';
 import { type CollectorStats, emptyStats, statsSummary } from './collectorStats';
 import { type CollectorTuning, tunings } from './collectorTuning';
+import { demoTuning } from './demo';
 import { listen } from './listen';
+import { PORT_VARIABLES, reachableHost, standInSettings } from './standInSettings';
+import { runCommand, started } from './standInStart';
 
 export interface CollectorOptions extends PostRules {
   readonly port: number;
@@ -11,6 +14,8 @@ export interface CollectorOptions extends PostRules {
   /** Hands an accepted event to the subscription side. */
   readonly publish: (datasetId: string, json: string) => void;
   readonly tuning?: Partial<CollectorTuning>;
+  /** One dataset's tuning from the start, as `/config/?dataset=…` would set it. */
+  readonly tuningByDataset?: Readonly<Record<string, Partial<CollectorTuning>>>;
   readonly random?: () => number;
 }
 
@@ -32,7 +37,7 @@ const MAX_BODY_BYTES = 1024 * 1024;
  * at `GET /stats`.
  */
 export async function startCollector(options: CollectorOptions): Promise<Collector> {
-  const tuning = tunings(options.tuning);
+  const tuning = tunings(options.tuning, options.tuningByDataset);
   const stats = emptyStats();
   const hanging = new Set<ServerResponse>();
   const context: PostContext = {
@@ -73,18 +78,28 @@ export async function startCollector(options: CollectorOptions): Promise<Collect
 }
 
 if (require.main === module) {
-  const hubUrl = process.env.HUB_URL ?? 'http://localhost:8765';
-  const port = Number(process.env.COLLECTOR_PORT ?? 8081);
-  startCollector({
-    port,
-    host: '0.0.0.0',
-    publish(datasetId, json) {
-      fetch(`${hubUrl}/publish/${encodeURIComponent(datasetId)}`, {
-        method: 'POST',
-        body: json,
-      }).catch((error: unknown) => process.stderr.write(`publish failed: ${String(error)}\n`));
-    },
-  }).then((collector) =>
-    process.stdout.write(`event collector on http://localhost:${collector.port}\n`),
-  );
+  runCommand(async () => {
+    const { host, collectorPort, hubPort } = standInSettings(process.env);
+    const hubUrl = process.env.HUB_URL ?? `http://${reachableHost(host)}:${hubPort}`;
+    const demo = demoTuning(process.env);
+    const collector = await started(
+      'the stand-in collector',
+      PORT_VARIABLES.collectorPort.name,
+      startCollector({
+        port: collectorPort,
+        host,
+        tuning: demo.all,
+        tuningByDataset: demo.byDataset,
+        publish(datasetId, json) {
+          fetch(`${hubUrl}/publish/${encodeURIComponent(datasetId)}`, {
+            method: 'POST',
+            body: json,
+          }).catch((error: unknown) => process.stderr.write(`publish failed: ${String(error)}\n`));
+        },
+      }),
+    );
+    process.stdout.write(
+      `event collector on http://${reachableHost(host)}:${collector.port} (publishing to ${hubUrl})\n`,
+    );
+  });
 }

@@ -43,11 +43,16 @@ export interface Tunings {
   configure(query: URLSearchParams): CollectorTuning;
 }
 
-export function tunings(initial?: Partial<CollectorTuning>): Tunings {
+export function tunings(
+  initial?: Partial<CollectorTuning>,
+  initialByDataset: Readonly<Record<string, Partial<CollectorTuning>>> = {},
+): Tunings {
   const all: CollectorTuning = { ...DEFAULT_TUNING, ...initial };
   // Tuning for one dataset only (`/config/?dataset=orders&NO_EMIT_PERCENT=100`): break one
   // target while the others flow.
-  const byDataset = new Map<string, Partial<CollectorTuning>>();
+  const byDataset = new Map<string, Partial<CollectorTuning>>(
+    Object.entries(initialByDataset).map(([dataset, tuning]) => [dataset, { ...tuning }]),
+  );
   const of = (datasetId: string): CollectorTuning => ({ ...all, ...byDataset.get(datasetId) });
   return {
     all,

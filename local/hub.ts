@@ -2,6 +2,8 @@ import { createServer, type IncomingMessage } from 'node:http';
 import WebSocket, { WebSocketServer } from 'ws';
 import { readBody } from './body';
 import { listen } from './listen';
+import { PORT_VARIABLES, reachableHost, standInSettings } from './standInSettings';
+import { runCommand, started } from './standInStart';
 
 export interface HubOptions {
   readonly port: number;
@@ -172,8 +174,13 @@ function bearer(request: IncomingMessage): string | null {
 }
 
 if (require.main === module) {
-  const port = Number(process.env.HUB_PORT ?? 8765);
-  startHub({ port, host: '0.0.0.0', lifetimeSeconds: [120, 600], idleSeconds: 600 }).then((hub) =>
-    process.stdout.write(`subscription hub on ws://localhost:${hub.port}\n`),
-  );
+  runCommand(async () => {
+    const { host, hubPort } = standInSettings(process.env);
+    const hub = await started(
+      'the stand-in subscription hub',
+      PORT_VARIABLES.hubPort.name,
+      startHub({ port: hubPort, host, lifetimeSeconds: [120, 600], idleSeconds: 600 }),
+    );
+    process.stdout.write(`subscription hub on ws://${reachableHost(host)}:${hub.port}\n`);
+  });
 }

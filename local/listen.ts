@@ -21,7 +21,15 @@ export async function freePort(): Promise<number> {
  * close that does not wait on keep-alive or hanging connections: what every stand-in needs.
  */
 export async function listen(server: Server, port: number, host = '127.0.0.1'): Promise<Listening> {
-  await new Promise<void>((resolve) => server.listen(port, host, resolve));
+  // Without an 'error' listener a taken port is an uncaught exception and a stack trace.
+  await new Promise<void>((resolve, reject) => {
+    const failed = (error: NodeJS.ErrnoException) => reject(new ListenError(error, host, port));
+    server.once('error', failed);
+    server.listen(port, host, () => {
+      server.off('error', failed);
+      resolve();
+    });
+  });
   return {
     port: (server.address() as AddressInfo).port,
     close: (beforeClose) =>
@@ -31,4 +39,21 @@ export async function listen(server: Server, port: number, host = '127.0.0.1'): 
         server.closeAllConnections();
       }),
   };
+}
+
+/** Why a server could not listen, in one line for a person; `code` is the system's. */
+export class ListenError extends Error {
+  readonly code: string | undefined;
+  constructor(error: NodeJS.ErrnoException, host: string, port: number) {
+    const address = `${host.includes(':') ? `[${host}]` : host}:${port}`;
+    const why: Record<string, string> = {
+      EADDRINUSE: `${address} is already in use`,
+      EACCES: `${address} is not allowed (a port below 1024 needs privileges)`,
+      EADDRNOTAVAIL: `${host} is not an address of this machine`,
+      ENOTFOUND: `${host} is not a known host name`,
+    };
+    super(why[error.code ?? ''] ?? `${address}: ${error.message}`);
+    this.name = 'ListenError';
+    this.code = error.code;
+  }
 }

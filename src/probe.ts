@@ -66,16 +66,12 @@ export async function startProbe(
       startedAt: target.startedAt,
     };
   };
-  const firstSpec = source.initial[0];
-  const title = firstSpec
-    ? `dataplatform-probe · ${firstSpec.config.dataset.id} v${firstSpec.config.dataset.version}`
-    : 'dataplatform-probe';
   const http = await startHttpServer(
     server.port,
     server.host,
     probeRoutes({
       registry: metrics.registry,
-      status: { title, now, redact, targets: () => running },
+      status: { now, redact, targets: () => running },
       readinessProblems: () => {
         const problems: string[] = [];
         for (const [id, target] of running) {

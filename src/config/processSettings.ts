@@ -1,4 +1,5 @@
 import type { LogLevel } from '../logs/logger';
+import { DNS_NAME_FORMAT, RESOLVER_FORMAT } from './dnsFormats';
 import {
   buckets,
   choice,
@@ -63,6 +64,31 @@ export const PROCESS_SETTINGS = {
         4,
         { kind: 'optional', default: '' },
       ),
+    ),
+  },
+  peers: {
+    // Every DNS name fits in 253 characters.
+    srv: processWide(
+      text(
+        'PROBE_PEERS_SRV',
+        'a DNS name whose SRV records list the live shards (a headless Service); set, ownership is rendezvous over their names',
+        253,
+        { kind: 'optional', default: '', format: DNS_NAME_FORMAT },
+      ),
+    ),
+    dnsServer: processWide(
+      text(
+        'PROBE_DNS_SERVER',
+        "IP address and port of the resolver to ask for PROBE_PEERS_SRV; unset, the system's",
+        64,
+        { kind: 'optional', default: '', format: RESOLVER_FORMAT },
+      ),
+    ),
+    refreshMs: processWide(
+      seconds('PROBE_PEERS_REFRESH_SECONDS', 5, 'how often the peers are read again', [0.5, 300]),
+    ),
+    replicas: processWide(
+      whole('PROBE_TARGET_REPLICAS', 1, 'how many live shards probe each target', [1, 10]),
     ),
   },
   run: {

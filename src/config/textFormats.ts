@@ -18,7 +18,9 @@ export function textFormat(kind: TextKind, maxChars: number): FormatName {
       if (x === null && (kind === 'optional' || kind === 'url-or-null')) return;
       if (typeof x !== 'string') throw new Error(kind === 'optional' ? 'expected text' : MISSING);
       if (CONTROL.test(x)) {
-        throw new Error('expected no control characters (a line break, a tab, an escape)');
+        throw new Error(
+          'expected no control characters (a line break, a tab, an escape, a direction mark)',
+        );
       }
       CHECKS[kind](x);
     },

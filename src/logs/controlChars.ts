@@ -1,12 +1,15 @@
 /**
- * Characters that a terminal or a log reader acts on instead of showing: C0 controls (escape,
- * CR, LF, tab, …), DEL, C1 controls (U+0080–U+009F; U+009B starts an escape sequence in some
- * terminals), the Unicode line and paragraph separators, and the bidirectional overrides that
- * can make a line read otherwise than it is.
+ * Characters that a terminal, a log reader or a page acts on instead of showing: the controls
+ * (Unicode category Cc: C0 such as escape, CR, LF, tab; DEL; C1, where U+009B starts an escape
+ * sequence in some terminals), the invisible format characters (Cf: the bidirectional marks,
+ * embeddings, overrides and isolates that reverse the text after them, zero-width joiners and
+ * spaces, the byte order mark, tag characters) and the line and paragraph separators (Zl, Zp).
+ * One class for every place that refuses or escapes such characters: settings, labels in the
+ * targets file, log lines.
  */
-// biome-ignore lint/suspicious/noControlCharactersInRegex: finding control characters is the point.
-export const CONTROL = /[\u0000-\u001f\u007f-\u009f\u200e\u200f\u2028-\u202e\u2066-\u2069]/;
-const CONTROLS = new RegExp(CONTROL.source, 'g');
+export const CONTROL_CLASS = '\\p{Cc}\\p{Cf}\\p{Zl}\\p{Zp}';
+export const CONTROL = new RegExp(`[${CONTROL_CLASS}]`, 'u');
+const CONTROLS = new RegExp(CONTROL.source, 'gu');
 
 const NAMED: Record<string, string> = { '\n': '\\n', '\r': '\\r', '\t': '\\t' };
 
@@ -18,7 +21,10 @@ const NAMED: Record<string, string> = { '\n': '\\n', '\r': '\\r', '\t': '\\t' };
 export function escapeControls(text: string, json = false): string {
   return text.replace(CONTROLS, (c) => {
     const code = c.charCodeAt(0);
-    if (json || code > 0xff) return `\\u${code.toString(16).padStart(4, '0')}`;
+    // Each UTF-16 unit as `\u…`: a tag character beyond U+FFFF becomes its surrogate pair.
+    if (json || code > 0xff) return c.split('').map(unit).join('');
     return NAMED[c] ?? `\\x${code.toString(16).padStart(2, '0')}`;
   });
 }
+
+const unit = (u: string) => `\\u${u.charCodeAt(0).toString(16).padStart(4, '0')}`;

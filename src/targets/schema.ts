@@ -1,4 +1,5 @@
 import type { Setting } from '../config/setting';
+import { CONTROL_CLASS } from '../logs/controlChars';
 import { type KeyedSetting, targetSettings } from './keys';
 
 /** A target's id: it becomes the `target` label and a file-name-safe name. */
@@ -84,7 +85,7 @@ export function targetsSchema(): JsonSchema {
         additionalProperties: {
           type: 'string',
           maxLength: MAX_LABEL_VALUE_CHARS,
-          pattern: '^[^\\u0000-\\u001f\\u007f]*$',
+          pattern: `^[^${CONTROL_CLASS}]*$`,
         },
       },
       secret: {

@@ -110,7 +110,8 @@ function messageOf(
       return 'expected at least one target';
     case 'pattern':
       if (where === ID_KEY) return 'expected 1 to 63 of the characters A-Z a-z 0-9 . _ -';
-      if (keys[0] === LABELS_KEY) return 'expected no control characters';
+      if (keys[0] === LABELS_KEY)
+        return 'expected no control characters (a line break, a direction mark)';
       if (USERINFO_KEYS.has(where)) {
         return "a URL's user and password are secret, never written in the file: set the variable";
       }

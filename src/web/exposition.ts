@@ -1,6 +1,6 @@
 import { setImmediate as turn } from 'node:timers/promises';
+import Negotiator from 'negotiator';
 import type { Registry } from 'prom-client';
-import { preferredType } from './accept';
 import { readFamilies } from './readFamilies';
 import type { Labels, Sample } from './samples';
 
@@ -12,14 +12,37 @@ export const CONTENT_TYPES: Record<Exposition, string> = {
   text: 'text/plain; version=0.0.4; charset=utf-8',
 };
 
-const OFFERS = ['text/plain', 'application/openmetrics-text'] as const;
+// What each format is, as a scraper names it. Every name the probe writes is valid under the
+// classic rules, so each escaping scheme a scraper may ask for (Prometheus 3 sends one) gives
+// the same bytes: the offers list them all. Text comes first, so a range that matches both
+// equally (`*/*`) gets text.
+const ESCAPINGS = [
+  '',
+  '; escaping=allow-utf-8',
+  '; escaping=underscores',
+  '; escaping=dots',
+  '; escaping=values',
+];
+const TEXT_OFFERS = ESCAPINGS.map((e) => `text/plain; version=0.0.4${e}`);
+const OPENMETRICS_OFFERS = ESCAPINGS.map((e) => `application/openmetrics-text; version=1.0.0${e}`);
+const OFFERS = [...TEXT_OFFERS, ...OPENMETRICS_OFFERS];
 
 /**
- * OpenMetrics when the scraper's Accept header prefers it (Prometheus does), by its q-values;
- * text otherwise, also on a tie and when the header is missing, malformed or accepts neither.
+ * OpenMetrics when the scraper's Accept header prefers it (Prometheus does), as `negotiator`
+ * ranks the offers: by q-value, then the most specific range, then the client's own order;
+ * a range's parameters other than q must match what is offered (so `version=0.0.1` of
+ * OpenMetrics is not taken for 1.0.0). Text when the header is missing or malformed, accepts
+ * neither, or matches both through one range.
  */
 export function negotiate(accept: string | undefined): Exposition {
-  return preferredType(accept, OFFERS, 'text/plain') === 'text/plain' ? 'text' : 'openmetrics';
+  if (accept === undefined) return 'text';
+  try {
+    const chosen = new Negotiator({ headers: { accept } }).mediaType(OFFERS);
+    return chosen !== undefined && OPENMETRICS_OFFERS.includes(chosen) ? 'openmetrics' : 'text';
+  } catch {
+    // A header `content-type`'s parser cannot read (a stray quote, a bad token).
+    return 'text';
+  }
 }
 
 /**

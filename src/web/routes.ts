@@ -2,8 +2,8 @@ import type { IncomingMessage } from 'node:http';
 import type { Registry } from 'prom-client';
 import { CONTENT_TYPES, exposition, negotiate } from './exposition';
 import type { Reply, Route } from './server';
-import { type Asset, statusAssets } from './statusAssets';
-import { type StatusSources, statusRoutes } from './statusRoutes';
+import { type Asset, statusAssets } from './status/statusAssets';
+import { type StatusSources, statusRoutes } from './status/statusRoutes';
 
 export const text = (status: number, body: string): Reply => ({
   status,

@@ -47,3 +47,28 @@ export const unfiltered = (expr: string): string =>
     .replaceAll(`{${TARGET_FILTER}}`, '')
     .replaceAll(`${TARGET_FILTER},`, '')
     .replaceAll(`,${TARGET_FILTER}`, '');
+
+/**
+ * Grafana's built-in variables, as it would fill them in over a Prometheus scraped every
+ * second: `$__interval` one step, `$__rate_interval` four scrapes (its floor), `$__range` the
+ * last minute.
+ */
+const BUILT_IN: Record<string, string> = {
+  __rate_interval: '4s',
+  __interval: '1s',
+  __range: '1m',
+  __range_s: '60',
+  __interval_ms: '1000',
+};
+
+/** Each query of every panel, with its variables filled in as Grafana sends it. */
+export const panelQueries = (selection = '.+') =>
+  readDashboard().panels.flatMap((panel) =>
+    (panel.targets ?? []).map((target) => ({
+      panel: panel.title,
+      refId: target.refId,
+      expr: target.expr
+        .replace(/\$\{?(__\w+)\}?/g, (whole, name: string) => BUILT_IN[name] ?? whole)
+        .replaceAll('$target', selection),
+    })),
+  );

@@ -76,6 +76,23 @@ describe('the Grafana dashboard, per target', () => {
     }
   });
 
+  test('every histogram quantile sums its buckets by le, keeping target: one line per target, not per pod', () => {
+    for (const panel of queried) {
+      for (const { expr } of panel.targets ?? []) {
+        for (const quantile of expr.matchAll(
+          /histogram_quantile\(\s*[\d.]+\s*,\s*(?:sum by \(([^)]*)\))?/g,
+        )) {
+          assert.ok(
+            quantile[1] !== undefined,
+            `${panel.title}: the buckets are not summed in ${expr}`,
+          );
+          const labels = quantile[1].split(',').map((label) => label.trim());
+          assert.ok(labels.includes('le') && labels.includes('target'), `${panel.title}: ${expr}`);
+        }
+      }
+    }
+  });
+
   test('the overview of all targets comes first: missing shares, p99, listeners, failed posts, alerts', () => {
     const [row, ...rest] = [...dashboard.panels].sort(
       (p, q) => p.gridPos.y - q.gridPos.y || p.gridPos.x - q.gridPos.x,

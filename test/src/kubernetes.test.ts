@@ -9,6 +9,7 @@ import { RULE_FILES } from '../../deploy/prometheusRule';
 import { allSettings } from '../../src/config/settings';
 import { loadTargets } from '../../src/targets/loadTargets';
 import { tempDir, writeFiles } from '../helpers/files';
+import { schemaProblems } from '../helpers/manifestSchemas';
 import {
   containers,
   KUBERNETES,
@@ -52,8 +53,15 @@ describe('the Kubernetes manifests', () => {
     assert.deepEqual(workloads.map((m) => m.kind).sort(), ['Deployment', 'StatefulSet']);
     for (const workload of workloads) {
       for (const c of containers(workload)) {
+        // A variable only for others' $(NAME), as the kubelet expands them (POD_NAMESPACE).
+        const expanded = (c.env ?? []).flatMap((e: Manifest) =>
+          [...String(e.value ?? '').matchAll(/\$\((\w+)\)/g)].map((m) => m[1]),
+        );
         for (const name of envOf(c).keys()) {
-          const known = settings.has(name) || (workload === sts && referenced.includes(name));
+          const known =
+            settings.has(name) ||
+            expanded.includes(name) ||
+            (workload === sts && referenced.includes(name));
           assert.ok(known, `${workload.file}: ${name} is no setting and no secret of the file`);
         }
       }
@@ -67,14 +75,67 @@ describe('the Kubernetes manifests', () => {
     }
   });
 
-  test('replicas and PROBE_SHARDS agree; the shard index is the pod name’s', () => {
-    const shards = env.get('PROBE_SHARDS')?.value;
+  test("the shards are the governing Service's ready pods, found by its SRV name", () => {
+    // Discovery replaces the static count: no PROBE_SHARDS to keep equal to replicas.
+    assert.equal(env.has('PROBE_SHARDS'), false);
+    assert.equal(env.has('PROBE_SHARD_INDEX'), false);
     assert.equal(typeof sts.spec.replicas, 'number');
-    assert.equal(shards, String(sts.spec.replicas));
-    assert.equal(env.has('PROBE_SHARD_INDEX'), false, 'the default: the trailing -N of probe-N');
-    // Each shard its own scrape target: the governing Service is headless.
+    assert.deepEqual(env.get('POD_NAMESPACE')?.valueFrom, {
+      fieldRef: { fieldPath: 'metadata.namespace' },
+    });
+    // Headless (each shard its own scrape target and SRV record), ready pods only.
     const service = one(all, 'Service', sts.spec.serviceName);
     assert.equal(service.spec.clusterIP, 'None');
+    assert.equal(service.spec.publishNotReadyAddresses, false);
+    const ports = service.spec.ports.map((p: { name: string }) => p.name);
+    const srv = `_${ports[0]}._tcp.${service.metadata.name}.$(POD_NAMESPACE).svc.cluster.local`;
+    assert.equal(env.get('PROBE_PEERS_SRV')?.value, srv);
+    // $(POD_NAMESPACE) expands only from a variable defined before it.
+    const names = [...env.keys()];
+    assert.ok(names.indexOf('POD_NAMESPACE') < names.indexOf('PROBE_PEERS_SRV'));
+    assert.equal(sts.spec.podManagementPolicy, 'Parallel');
+  });
+
+  test('a stop drains inside the grace period; readiness leaves the peers at once', () => {
+    const drainSeconds = 20; // STOP_DRAIN_SECONDS' default
+    assert.ok(sts.spec.template.spec.terminationGracePeriodSeconds > drainSeconds);
+    const { readinessProbe } = probe;
+    assert.equal(readinessProbe.httpGet.path, '/readyz');
+    assert.equal(readinessProbe.failureThreshold, 1);
+    assert.ok(readinessProbe.periodSeconds <= 2, 'a drain shows within seconds');
+  });
+
+  test('every manifest passes the published schemas of Kubernetes and the Prometheus Operator', () => {
+    // alerts*.yaml are another change's; the PrometheusRule's content is checked by promtool.
+    const checked = all.filter((m) => !/alerts[^/]*\.yaml$/.test(m.file));
+    assert.ok(checked.length >= 6, `${checked.length} objects`);
+    // A broken copy of each kind of mistake, checked in the same (slow) compile.
+    const copy = (): Manifest[] =>
+      JSON.parse(JSON.stringify(checked)).map((m: Manifest) => ({
+        ...m,
+        file: `broken/${m.file}`,
+      }));
+    const broken = copy();
+    one(broken, 'Service', 'probe').spec.publishNotReadyAdresses = false; // misspelled
+    one(broken, 'ServiceMonitor', 'dataplatform-probe').spec.endpoints[0].intervall = '15s';
+    containers(one(broken, 'StatefulSet', 'probe'))[0].ports[0].containerPort = 'metrics';
+    one(broken, 'PodDisruptionBudget', 'probe').spec.maxUnavaliable = 1;
+    const problems = schemaProblems([...checked, ...broken]);
+    assert.deepEqual(
+      problems.filter((p) => !p.startsWith('broken/')),
+      [],
+    );
+    for (const mistake of [
+      /Service probe: .*'"publishNotReadyAdresses"' does not exist/,
+      /ServiceMonitor dataplatform-probe: .*'"intervall"' does not exist/,
+      /StatefulSet probe: .*containerPort must be integer/,
+      /PodDisruptionBudget probe: .*'"maxUnavaliable"' does not exist/,
+    ]) {
+      assert.ok(
+        problems.some((p) => mistake.test(p)),
+        `${mistake} in:\n${problems.join('\n')}`,
+      );
+    }
   });
 
   test('no subPath anywhere; the targets are the ConfigMap mounted as a directory', () => {

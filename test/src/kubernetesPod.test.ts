@@ -3,7 +3,8 @@ import { symlinkSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { test } from 'node:test';
 import { parse } from 'yaml';
-import { ownerOf } from '../../streams/ownership';
+import { ownersOf } from '../../streams/shardOwners';
+import { DNSMASQ, startDnsServer } from '../helpers/dnsServer';
 import { tempDir, writeFiles } from '../helpers/files';
 import { containers, type Manifest, manifests, one } from '../helpers/manifests';
 import { run } from '../helpers/process';
@@ -13,7 +14,8 @@ import { scrape, waitFor } from '../helpers/stack';
  * A pod of the StatefulSet as the kubelet starts it: the container's variables (the Secret's
  * values as stand-ins), the pod's name as HOSTNAME, and the ConfigMap mounted as a directory
  * laid out as the kubelet lays one (its files behind a `..data` symlink that an update swaps).
- * It must start as its shard and run the targets the rendezvous rule gives that shard.
+ * The headless Service's SRV records are served by a real DNS server (dnsmasq) listing the
+ * three pods. It must run the targets the rendezvous rule over the live pods' names gives it.
  */
 const all = manifests();
 const sts = one(all, 'StatefulSet', 'probe');
@@ -29,14 +31,37 @@ function mounted(): string {
   return dir;
 }
 
-test('a pod of the StatefulSet starts as its shard and runs the targets it owns', async (t) => {
-  const shards = sts.spec.replicas as number;
-  const index = shards - 1;
+/** What the downward API gives a pod, by field path. */
+const NAMESPACE = 'monitoring';
+const FIELDS: Record<string, string> = { 'metadata.namespace': NAMESPACE };
+
+test('a pod of the StatefulSet runs the targets it owns among the live pods', {
+  skip: DNSMASQ.skip,
+  // Discovery is not yet wired into the target set (issue 25 item 3): until then this pod
+  // starts without PROBE_SHARDS as shard 2 of 1 and stops. Remove `todo` with the wiring.
+  todo: 'the target set follows the live peers',
+}, async (t) => {
+  const pods = Array.from(
+    { length: sts.spec.replicas as number },
+    (_, i) => `${sts.metadata.name}-${i}`,
+  );
+  const self = pods[pods.length - 1];
   const secret = (name: string) => `${name.toLowerCase()}-stand-in-7d1c`;
-  const env: Record<string, string> = { HOSTNAME: `${sts.metadata.name}-${index}` };
+  const env: Record<string, string> = { HOSTNAME: self };
   for (const e of containers(sts)[0].env as Manifest[]) {
-    env[e.name] = e.valueFrom?.secretKeyRef ? secret(e.name) : e.value;
+    const value = e.valueFrom?.secretKeyRef
+      ? secret(e.name)
+      : e.valueFrom?.fieldRef
+        ? FIELDS[e.valueFrom.fieldRef.fieldPath]
+        : e.value;
+    // The kubelet expands $(NAME) from the variables defined before.
+    env[e.name] = String(value).replace(/\$\((\w+)\)/g, (_, name) => env[name] ?? '');
   }
+  const host = (pod: string) => `${pod}.${sts.spec.serviceName}.${NAMESPACE}.svc.cluster.local`;
+  const dns = await startDnsServer({
+    [env.PROBE_PEERS_SRV]: pods.map((pod) => ({ host: host(pod), port: 8000 })),
+  });
+  env.PROBE_DNS_SERVER = dns.address;
   env.PROBE_TARGETS_FILE = mounted(); // where the volume is mounted, here
   env.METRICS_PORT = '0';
   const probe = run(env);
@@ -53,9 +78,8 @@ test('a pod of the StatefulSet starts as its shard and runs the targets it owns'
     () => `probe_targets_owned in a scrape:\n${probe.output()}`,
   );
   assert.equal(metrics.get('probe_targets_configured'), ids.length);
-  const mine = ids.filter((id) => ownerOf(id, shards) === index);
+  const mine = ids.filter((id) => ownersOf(id, pods, 1).includes(self));
   assert.equal(metrics.get('probe_targets_owned'), mine.length);
-  assert.equal(metrics.get(`probe_shard_info{shard="${index}",shards="${shards}"}`), 1);
   const text = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
   assert.ok(!text.includes('stand-in-7d1c') && !probe.output().includes('stand-in-7d1c'));
 });

@@ -6,8 +6,8 @@ import { loadConfig } from '../../src/config/config';
 import type { RunningTarget } from '../../src/targets/runTarget';
 import { probeRoutes } from '../../src/web/routes';
 import { type HttpServer, startHttpServer } from '../../src/web/server';
-import { statusAssets } from '../../src/web/statusAssets';
-import { STATUS_PAGE_CSP } from '../../src/web/statusPage';
+import { statusAssets } from '../../src/web/status/statusAssets';
+import { STATUS_PAGE_CSP } from '../../src/web/status/statusPage';
 import { step } from '../../streams/tracker';
 import { createTrackerState } from '../../streams/trackerState';
 import { productionWindows } from '../helpers/tracker';
@@ -48,7 +48,6 @@ before(async () => {
     probeRoutes({
       registry: registry as unknown as Registry,
       status: {
-        title: 'demo <probe>',
         now: () => 1_000,
         redact: (text) => text.replaceAll(SECRET, '*****'),
         targets: () => running,
@@ -90,6 +89,17 @@ describe('the real server', () => {
     }
   });
 
+  test("the one target's page is titled after the target running now, also after a reload", async () => {
+    show(runningTarget('solo', 'aaaa0001'));
+    const before = await (await fetch(url('/status'))).text();
+    assert.match(before, /<title>dataplatform-probe · solo-set v1<\/title>/);
+    show(runningTarget('other', 'aaaa0002'));
+    const after = await (await fetch(url('/status'))).text();
+    assert.match(after, /<title>dataplatform-probe · other-set v1<\/title>/);
+    assert.match(after, /<h1>dataplatform-probe · other-set v1<\/h1>/);
+    assert.doesNotMatch(after, /solo/);
+  });
+
   test('serves the page under a strict CSP, and its files at exact paths with a long cache', async () => {
     show(runningTarget('solo', 'aaaa0001'));
     const overview = await (await fetch(url('/status.json'))).text();
@@ -102,7 +112,7 @@ describe('the real server', () => {
     assert.doesNotMatch(STATUS_PAGE_CSP, /unsafe/);
     assert.equal(page.headers.get('cache-control'), 'no-store');
     const html = await page.text();
-    assert.match(html, /<title>demo &#60;probe&#62;<\/title>/);
+    assert.match(html, /<title>dataplatform-probe · solo-set v1<\/title>/);
     assert.doesNotMatch(html, /<script>|<style>|style="/, 'no inline script or style');
 
     const assets = Object.values(statusAssets());

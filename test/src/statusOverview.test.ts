@@ -1,6 +1,10 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { type OverviewTarget, SUMMARY_EVENTS, statusOverview } from '../../src/web/statusOverview';
+import {
+  type OverviewTarget,
+  SUMMARY_EVENTS,
+  statusOverview,
+} from '../../src/web/status/statusOverview';
 import { step } from '../../streams/tracker';
 import { createTrackerState, type TrackerState } from '../../streams/trackerState';
 import { APP, productionWindows } from '../helpers/tracker';
@@ -73,15 +77,15 @@ test('one row per target, the worst first, then by id; each with its level and n
   assert.deepEqual(
     rows.map((row) => [row.id, row.level]),
     [
-      ['Z-no-listener', 'bad'], // code unit order: upper case first
-      ['no-listener', 'bad'],
+      ['no-listener', 'bad'], // natural order: by letter whatever the case
+      ['Z-no-listener', 'bad'],
       ['one-listener', 'warn'],
       ['starting', 'starting'],
       ['a-healthy', 'ok'],
       ['b-healthy', 'ok'],
     ],
   );
-  const [, broken, amber, start, a, b] = rows;
+  const [broken, , amber, start, a, b] = rows;
   assert.equal(broken.problem, 'No listener connected: events sent now cannot arrive');
   assert.ok(broken.problems >= 1);
   assert.deepEqual(broken.listeners, { connected: 0, configured: 2 });
@@ -129,4 +133,20 @@ test('a row walks a bounded window of the newest events, however many the target
   assert.equal(row.latency.p99Ms, 1_000);
   assert.equal(row.latency.p50Ms, 1);
   assert.equal(row.level, 'ok');
+});
+
+test('ids in natural order, as a person counts: numbers by value, then code unit order on a tie', () => {
+  const starting = (id: string): OverviewTarget => ({
+    id,
+    labels: {},
+    appId: 'ffff0000',
+    state: undefined,
+    options: { configuredListeners: 1, postingWindowMs: 1_030, postIntervalMs: 10 },
+  });
+  const ids = ['probe-10', 'probe-2', 'probe-12', 'probe-1', 'probe-1a', 'Probe-1', 'a.9', 'a.10'];
+  const rows = statusOverview(ids.map(starting), 0).targets;
+  assert.deepEqual(
+    rows.map((row) => row.id),
+    ['a.9', 'a.10', 'probe-1', 'Probe-1', 'probe-1a', 'probe-2', 'probe-10', 'probe-12'],
+  );
 });

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { secondsText } from '../../src/web/statusProblems';
-import { quantile, statusView } from '../../src/web/statusView';
+import { secondsText } from '../../src/web/status/statusProblems';
+import { quantile, statusView } from '../../src/web/status/statusView';
 import type { TrackerInput } from '../../streams/messages';
 import { step } from '../../streams/tracker';
 import { createTrackerState } from '../../streams/trackerState';

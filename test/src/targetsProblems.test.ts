@@ -272,8 +272,61 @@ describe('problems in a targets file', () => {
     assert.deepEqual(await problemsOf(file), [
       `${file}:5: target "a": labels: expected at most 5 labels`,
       `${file}:9: target "b": labels.long: expected at most 128 characters`,
-      `${file}:9: target "b": labels.bell: expected no control characters`,
+      `${file}:9: target "b": labels.bell: expected no control characters (a line break, a direction mark)`,
       `${file}:9: target "b": labels.num: expected text, got a number (quote it)`,
     ]);
+  });
+
+  test('labels: no character that turns text around or hides (Unicode Cc, Cf, Zl, Zp)', async () => {
+    // The bidirectional overrides, embeddings, isolates and marks (U+202A–202E, U+2066–2069,
+    // U+200E/200F, U+061C), and the other invisible format characters: zero-width space and
+    // joiner, byte order mark, soft hyphen, a tag character beyond U+FFFF, the line separator.
+    const hostile = [
+      '\\u202e',
+      '\\u202a',
+      '\\u2067',
+      '\\u200f',
+      '\\u061c',
+      '\\u200b',
+      '\\u200d',
+      '\\ufeff',
+      '\\u00ad',
+      '\\U000E0041',
+      '\\u2028',
+    ];
+    const labels = hostile.map((c, i) => `l${i}: "ab${c}cd"`).join(', ');
+    const dir = writeFiles(tempDir(), {
+      't.yaml': [
+        'targets:',
+        '  - id: a',
+        '    datasetId: d',
+        '    webhookToken: {env: TOKEN}',
+        '    labels: {fine: "team-α · 東京 ✓"}',
+        '  - id: b',
+        '    datasetId: d',
+        '    webhookToken: {env: TOKEN}',
+        `    labels: {${labels}}`,
+        '  - id: c',
+        '    datasetId: "d\\u202ex"',
+        '    webhookToken: {env: TOKEN}',
+      ].join('\n'),
+    });
+    const file = join(dir, 't.yaml');
+    const problems = await problemsOf(file);
+    assert.deepEqual(
+      problems.filter((p) => p.includes('labels.')),
+      hostile.map(
+        (_, i) =>
+          `${file}:9: target "b": labels.l${i}: expected no control characters (a line break, a direction mark)`,
+      ),
+    );
+    assert.ok(
+      problems.some((p) =>
+        p.startsWith(`${file}:11: target "c": datasetId: expected no control characters`),
+      ),
+      problems.join('\n'),
+    );
+    // The one more: target b has more than five labels.
+    assert.equal(problems.length, hostile.length + 2, problems.join('\n'));
   });
 });

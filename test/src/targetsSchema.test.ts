@@ -41,7 +41,7 @@ test('keys are the variables in camelCase, without PROBE_', () => {
   );
 });
 
-test('the process-wide settings are the server, the logs, the local stand-ins and the targets', () => {
+test('the process-wide settings are the server, the logs, the local stand-ins, the targets and the peers', () => {
   assert.deepEqual(
     processSettings()
       .map(({ setting }) => setting.env)
@@ -52,9 +52,13 @@ test('the process-wide settings are the server, the logs, the local stand-ins an
       'LOG_LEVEL',
       'METRICS_HOST',
       'METRICS_PORT',
+      'PROBE_DNS_SERVER',
+      'PROBE_PEERS_REFRESH_SECONDS',
+      'PROBE_PEERS_SRV',
       'PROBE_SHARDS',
       'PROBE_SHARD_INDEX',
       'PROBE_TARGETS_FILE',
+      'PROBE_TARGET_REPLICAS',
       'RUN_LOCAL',
     ],
   );

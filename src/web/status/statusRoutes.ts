@@ -1,15 +1,13 @@
 import type { IncomingMessage } from 'node:http';
-import { postingWindowMs } from '../../streams/readiness';
-import type { RunningTarget } from '../targets/runTarget';
-import type { Reply, Route } from './server';
+import { postingWindowMs } from '../../../streams/readiness';
+import type { RunningTarget } from '../../targets/runTarget';
+import type { Reply, Route } from '../server';
 import { type OverviewTarget, statusOverview } from './statusOverview';
 import { statusOverviewPage } from './statusOverviewPage';
 import { STATUS_PAGE_CSP, statusPage } from './statusPage';
 import { statusView } from './statusView';
 
 export interface StatusSources {
-  /** The one-target page's title. */
-  readonly title: string;
   /** The targets running now, by id. */
   readonly targets: () => ReadonlyMap<string, RunningTarget>;
   readonly now: () => number;
@@ -49,6 +47,10 @@ function overviewTarget(target: RunningTarget): OverviewTarget {
 
 const targetTitle = ({ id, config }: RunningTarget) =>
   `dataplatform-probe · ${id} · ${config.dataset.id} v${config.dataset.version}`;
+// The title of `/status` when it is the one target's page: of the target running now, so it
+// follows a reload that replaces the target.
+const soleTitle = ({ config }: RunningTarget) =>
+  `dataplatform-probe · ${config.dataset.id} v${config.dataset.version}`;
 
 /**
  * The status routes. With one target `/status` is that target's page, as it always was; with
@@ -58,7 +60,6 @@ const targetTitle = ({ id, config }: RunningTarget) =>
  */
 export function statusRoutes(sources: StatusSources): Record<string, Route> {
   const { redact } = sources;
-  const onePage = statusPage(sources.title);
   const overviewPage = statusOverviewPage('dataplatform-probe · targets');
   const single = () => {
     const targets = sources.targets();
@@ -73,7 +74,10 @@ export function statusRoutes(sources: StatusSources): Record<string, Route> {
     return id === null ? undefined : sources.targets().get(id);
   };
   return {
-    '/status': () => html(single() ? onePage : overviewPage),
+    '/status': () => {
+      const one = single();
+      return html(one ? statusPage(redact(soleTitle(one))) : overviewPage);
+    },
     '/status.json': () => {
       const one = single();
       if (one) return targetJson(one);

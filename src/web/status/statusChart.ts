@@ -3,7 +3,9 @@
  * time on x with clock times, latency on a log scale so a 3 s spike does not flatten 50 ms
  * values onto the baseline, the objective as a dashed line. Events still in flight are drawn at
  * their age, which grows until they are received or reach the lost line; lost events sit on
- * that line, failed posts are purple bars. Only numbers reach the chart, never wire text.
+ * that line, failed posts are purple bars. The latency line breaks wherever an event was not
+ * received and wherever no event was posted for two intervals: an outage shows as a gap, never
+ * as a line drawn through it. Only numbers reach the chart, never wire text.
  * Browser code, defining `window.statusChart`; the tick labels it draws are also kept in the
  * chart element's `data-x-ticks` and `data-y-ticks`.
  */
@@ -38,7 +40,7 @@ export const STATUS_CHART = `"use strict";
       ],
       series: [
         { value: (u, v) => (v == null ? "–" : clock(new Date(v * 1000))) },
-        { label: "latency", stroke: "#0969da", width: 1.5, spanGaps: true,
+        { label: "latency", stroke: "#0969da", width: 1.5, spanGaps: false,
           points: dot("#0969da", "#0969da", 4), value: valueText },
         pointsOnly("late (after lost)", "#bf8700", "#bf8700", 6),
         pointsOnly("in flight (age)", "#6e7781", "#ffffff", 6),
@@ -66,8 +68,13 @@ export const STATUS_CHART = `"use strict";
   function data(points, d) {
     const columns = [[], [], [], [], [], [], [], []];
     failedAt = []; lostAt = [];
+    // No event for longer than two intervals: a row of nulls, so no line crosses the silence.
+    const gap = 2 * d.expectedEverySeconds;
+    let previous = null;
     for (const p of points) {
       const t = now - p.ageSeconds;
+      if (previous !== null && t - previous > gap) columns.forEach((c, i) => c.push(i === 0 ? (t + previous) / 2 : null));
+      previous = t;
       const latency = p.latencyMs === null ? null : Math.max(FLOOR, p.latencyMs / 1000);
       const waiting = p.state === "posted" || p.state === "posting";
       const row = [t,

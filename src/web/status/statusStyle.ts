@@ -27,6 +27,7 @@ th:nth-child(2), td:nth-child(2), td:last-child, th:last-child { text-align: lef
 #error { color: var(--bad); }
 .overview td, .overview th { text-align: left; vertical-align: top; }
 .overview th { white-space: nowrap; }
+.overview td:first-child a { white-space: nowrap; } /* an id reads as one word */
 .overview tr { border-left: 6px solid var(--line); }
 .overview thead tr { border-left-color: transparent; }
 .overview tr.level-bad { border-left-color: var(--bad); background: #ffebe9; }

@@ -1,5 +1,5 @@
-import type { EventState } from '../../streams/eventStore';
-import type { Totals } from '../../streams/trackerState';
+import type { EventState } from '../../../streams/eventStore';
+import type { Totals } from '../../../streams/trackerState';
 
 /** Something wrong now, in words for a person; `bad` is red, `warn` amber. */
 export interface Problem {

@@ -1,4 +1,4 @@
-import type { TrackerState } from '../../streams/trackerState';
+import type { TrackerState } from '../../../streams/trackerState';
 import { type StatusOptions, statusView } from './statusView';
 
 /** How one target is, at a glance: `bad` red, `warn` amber, `ok` green, `starting` grey. */
@@ -81,12 +81,17 @@ export function targetRow(target: OverviewTarget, now: number): TargetRow {
   };
 }
 
-/** The overview's data: one row per target, the worst first, then by id (code unit order). */
+// Ids in natural order (`-1, -2, -10, -12`, as a person counts), then in code unit order so
+// two ids the collation finds equal still have one order.
+const NATURAL = new Intl.Collator('en', { numeric: true });
+const byId = (a: string, b: string) => NATURAL.compare(a, b) || (a < b ? -1 : a > b ? 1 : 0);
+
+/** The overview's data: one row per target, the worst first, then by id in natural order. */
 export function statusOverview(
   targets: Iterable<OverviewTarget>,
   now: number,
 ): { targets: TargetRow[] } {
   const rows = [...targets].map((target) => targetRow(target, now));
-  rows.sort((a, b) => RANK[a.level] - RANK[b.level] || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  rows.sort((a, b) => RANK[a.level] - RANK[b.level] || byId(a.id, b.id));
   return { targets: rows };
 }

@@ -1,10 +1,10 @@
-import { eventAt, type TrackedEvent, trackedCount } from '../../streams/eventStore';
-import { connectedListeners } from '../../streams/listenerView';
-import { postingOk } from '../../streams/readiness';
-import { missingShares } from '../../streams/shareWindows';
-import { silenceLimitMs, silent } from '../../streams/silence';
-import { inFlight, type TrackerState } from '../../streams/trackerState';
-import { overdue } from './overdue';
+import { eventAt, type TrackedEvent, trackedCount } from '../../../streams/eventStore';
+import { connectedListeners } from '../../../streams/listenerView';
+import { postingOk } from '../../../streams/readiness';
+import { missingShares } from '../../../streams/shareWindows';
+import { silenceLimitMs, silent } from '../../../streams/silence';
+import { inFlight, type TrackerState } from '../../../streams/trackerState';
+import { overdue } from '../overdue';
 import { statusProblems } from './statusProblems';
 import type { StatusView } from './statusViewTypes';
 
