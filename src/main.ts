@@ -56,7 +56,7 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<void
   keepAlive(logger);
   const { startProbe } = await import('./probe');
   const probe = await startProbe(config, logger, source);
-  stopOnSignals(probe, logger);
+  stopOnSignals(probe, logger, config.run.drainMs);
   if (file !== '') {
     const { watchTargets } = await import('./targets/targetSource');
     watchTargets(file, WATCH_EVERY_MS, () => {

@@ -7,7 +7,7 @@ import type { Logger } from './logs/logger';
 import { writeStdout } from './logs/stdout';
 import { createMetrics } from './metrics/metrics';
 import { registerProcessMetrics } from './metrics/metricsProcess';
-import type { RunningTarget } from './targets/runTarget';
+import { type FinalBooks, finalBooks, type RunningTarget } from './targets/runTarget';
 import { createSharedServices } from './targets/sharedServices';
 import { type ReloadOutcome, startTargetSet, type TargetSource } from './targets/targetSet';
 import { probeRoutes, text } from './web/routes';
@@ -25,7 +25,12 @@ export interface RunningProbe {
   targets(): ReadonlyMap<string, RunningTarget>;
   /** Loads the targets again and applies them as a difference by id. */
   reload(): Promise<ReloadOutcome>;
-  /** Stops every target and the HTTP server. */
+  /**
+   * Drains every target (posting stops, listening goes on until their events settle or the
+   * drain deadline), reporting not ready meanwhile; resolves with each target's final books.
+   */
+  drain(): Promise<Record<string, FinalBooks>>;
+  /** Stops every target and the HTTP server, at once. */
   stop(): Promise<void>;
 }
 
@@ -52,6 +57,7 @@ export async function startProbe(
   });
   const set = startTargetSet(source, services, processMetrics, logger);
   const { running, redact, reload } = set;
+  let draining = false;
 
   const first = (): RunningTarget | undefined => {
     const ids = [...running.keys()].sort();
@@ -73,6 +79,7 @@ export async function startProbe(
       registry: metrics.registry,
       status: { now, redact, targets: () => running },
       readinessProblems: () => {
+        if (draining) return ['draining: the probe is stopping'];
         const problems: string[] = [];
         for (const [id, target] of running) {
           const { postingWindowMs: windowMs, startedAt } = statusOf(target);
@@ -116,6 +123,12 @@ export async function startProbe(
     state: () => first()?.state,
     targets: () => running,
     reload,
+    async drain() {
+      draining = true;
+      const targets = [...running.values()];
+      await set.drain();
+      return Object.fromEntries(targets.map((target) => [target.id, finalBooks(target.state)]));
+    },
     async stop() {
       clearInterval(table);
       set.subscription.unsubscribe();

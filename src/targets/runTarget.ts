@@ -146,14 +146,21 @@ export function runTarget(
     });
     return new Observable<RunningTarget>((subscriber) => {
       subscriber.next(running);
-      sinks.add(step$.subscribe({ complete: () => subscriber.complete() }));
-      sinks.add(step$.connect());
-      return () => sinks.unsubscribe();
+      // Not one of the sinks: they close themselves when the pipeline ends, before this is told.
+      const ended = step$.subscribe({ complete: () => subscriber.complete() });
+      const connection = step$.connect();
+      return () => {
+        ended.unsubscribe();
+        connection.unsubscribe();
+        sinks.unsubscribe();
+      };
     });
   });
 }
 
 /** A stopped target's books, for its last log line: every event posted is accounted for. */
+export type FinalBooks = ReturnType<typeof finalBooks>;
+
 export function finalBooks(state: TrackerState | undefined) {
   const totals = state?.totals;
   return {

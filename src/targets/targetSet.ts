@@ -38,6 +38,11 @@ export interface TargetSet {
   redact(text: string): string;
   /** Loads the targets again and applies them as a difference by id; one at a time. */
   reload(): Promise<ReloadOutcome>;
+  /**
+   * Drains every target (see `streams/drain.ts`) and takes no reload more; resolves once each
+   * pipeline has ended.
+   */
+  drain(): Promise<void>;
   readonly subscription: Subscription;
 }
 
@@ -45,8 +50,9 @@ const NOTHING_CHANGED: ReloadOutcome = { ok: true, added: 0, removed: 0, changed
 
 /**
  * The running targets: one pipeline each (`perTarget`), following the target set, which a
- * reload replaces — unchanged targets untouched, changed ones restarted, removed ones stopped,
- * added ones started. A load with any problem changes nothing, and says so.
+ * reload replaces — unchanged targets untouched, a changed one replaced by a new pipeline while
+ * the old one drains, removed ones drained, added ones started. A load with any problem changes
+ * nothing, and says so.
  */
 export function startTargetSet(
   source: TargetSource,
@@ -61,10 +67,17 @@ export function startTargetSet(
     redactor(specs.flatMap((spec) => secretValues(spec.config)));
   let redact = masker(source.initial);
   let configured = source.configured;
+  let drained: () => void = () => {};
+  const allDrained = new Promise<void>((resolve) => {
+    drained = resolve;
+  });
   const subscription = set$
-    .pipe(perTarget((_, spec) => runTarget(spec, services), sameTarget))
-    .subscribe(({ id, value }) => {
-      running.set(id, value);
+    .pipe(perTarget((_, spec, drain$) => runTarget(spec, services, drain$), sameTarget))
+    .subscribe({
+      next: ({ id, value }) => {
+        running.set(id, value);
+      },
+      complete: () => drained(),
     });
   subscription.add(
     set$.subscribe((set) => {
@@ -72,7 +85,7 @@ export function startTargetSet(
       processMetrics.configured([...set.values()], configured);
     }),
   );
-  subscription.add(() => set$.complete());
+  subscription.add(() => drained());
 
   const reloadOnce = async (): Promise<ReloadOutcome> => {
     if (!source.load) {
@@ -113,6 +126,10 @@ export function startTargetSet(
     reload() {
       reloading = reloading.then(reloadOnce, reloadOnce);
       return reloading;
+    },
+    drain() {
+      set$.complete();
+      return allDrained;
     },
     subscription,
   };
