@@ -41,7 +41,7 @@ test('keys are the variables in camelCase, without PROBE_', () => {
   );
 });
 
-test('the process-wide settings are the server, the logs, the local stand-ins, the targets and the peers', () => {
+test('the process-wide settings are the server, the logs, the stop, the local stand-ins, the targets and the peers', () => {
   assert.deepEqual(
     processSettings()
       .map(({ setting }) => setting.env)
@@ -60,6 +60,7 @@ test('the process-wide settings are the server, the logs, the local stand-ins, t
       'PROBE_TARGETS_FILE',
       'PROBE_TARGET_REPLICAS',
       'RUN_LOCAL',
+      'STOP_DRAIN_SECONDS',
     ],
   );
 });
