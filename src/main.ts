@@ -59,7 +59,10 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<void
   stopOnSignals(probe, logger);
   if (file !== '') {
     const { WATCH_EVERY_MS, watchTargets } = await import('./reload/watchTargets');
-    watchTargets(file, WATCH_EVERY_MS, () => void probe.reload('the file changed'));
+    watchTargets(file, WATCH_EVERY_MS, () => {
+      logger.info('targets file changed, reloading');
+      void probe.reload('the file changed');
+    });
   }
 }
 

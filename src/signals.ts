@@ -33,6 +33,7 @@ export function stopOnSignals(probe: RunningProbe, logger: Logger): void {
   reloadOnSignal(
     (cause) => probe.reload(cause),
     () => stopping,
+    logger,
   );
   reportIgnoredSignals((signal, why) => logger.warn('signal ignored', { signal, why }));
 }

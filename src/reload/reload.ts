@@ -44,7 +44,7 @@ export function reloader(
       logger.info('nothing to reload: the one target comes from the variables');
       return NOTHING_CHANGED;
     }
-    logger.info('reloading', { because: because.join(', ') });
+    logger.info('loading the targets', { because: because.join(', ') });
     const loaded: Loaded = await source.load().catch((error: unknown) => ({
       failed: `the targets could not be read (${error instanceof Error ? error.name : 'error'})`,
     }));

@@ -68,9 +68,9 @@ export async function readSources(path: string): Promise<Sources> {
     }
   }
   // The limit is the ConfigMap's, all files together: many files each under it are refused
-  // as a whole, before any of them is read.
+  // as a whole, before any of them is read (a file over it alone is named, as it is alone).
   const total = files.reduce((sum, { entry }) => sum + entry.size, 0);
-  if (total > MAX_FILE_BYTES) {
+  if (total > MAX_FILE_BYTES && files.every(({ entry }) => entry.size <= MAX_FILE_BYTES)) {
     return problem(
       path,
       `holds ${total} bytes of files, more than ${MAX_FILE_BYTES} (a ConfigMap's most, all files together)`,
@@ -100,7 +100,10 @@ async function readOne(
   budget = MAX_FILE_BYTES,
 ): Promise<{ text: string; bytes: number } | { message: string }> {
   const tooBig = (size: number) => ({
-    message: `is ${size} bytes, more than ${MAX_FILE_BYTES} (a ConfigMap's most)`,
+    message:
+      size > MAX_FILE_BYTES
+        ? `is ${size} bytes, more than ${MAX_FILE_BYTES} (a ConfigMap's most)`
+        : `takes the files past ${MAX_FILE_BYTES} bytes together (a ConfigMap's most)`,
   });
   if (info.size > budget) return tooBig(info.size);
   try {

@@ -210,14 +210,14 @@ describe('hostile reloads', { concurrency: false, timeout: 90_000 }, () => {
 
   test('a file written in parts is never applied half-written: the target cut and pasted back keeps its books', async () => {
     const steady = await ownStandIns();
-    const other = await ownStandIns();
+    const other = await ownStandIns(); // the rest of the file, which stays
     const dir = folder();
     mkdirSync(join(dir, 'conf'));
     const file = join(dir, 'conf', 'targets.yaml');
     const whole = targetsYaml({ steady, other });
     replace(file, whole);
     let before = 0;
-    const { process, loads } = await beside(file, other, async (_, port) => {
+    const { process, loads } = await beside(file, steady, async (_, port) => {
       before = (await scrapeTargets(port)).get('steady')?.get('probe_events_posted_total') ?? 0;
       // Four edits, each cutting `steady` for less than the watcher's period (each cut a
       // different text), then pasting it back: never the same half on two looks running.
