@@ -1,4 +1,4 @@
-import type { Stats } from 'node:fs';
+import { constants, type Stats } from 'node:fs';
 import { open, readdir, realpath, stat } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import type { TargetProblem } from './problem';
@@ -107,8 +107,11 @@ async function readOne(
   });
   if (info.size > budget) return tooBig(info.size);
   try {
-    const file = await open(path, 'r');
+    // Without blocking, and only a regular file: one swapped for a FIFO since it was looked at
+    // would otherwise hold a thread of the pool forever.
+    const file = await open(path, constants.O_RDONLY | constants.O_NONBLOCK);
     try {
+      if (!(await file.stat()).isFile()) return { message: 'is not a regular file' };
       const buffer = Buffer.alloc(budget + 1);
       let length = 0;
       for (;;) {

@@ -235,4 +235,30 @@ describe('hostile reloads', { concurrency: false, timeout: 90_000 }, () => {
     assert.equal(reloads(process, 'applied'), 0);
     assert.equal(reloads(process, 'refused'), 0);
   });
+
+  test('the endpoint is off unless turned on, and takes no reload from a page of another site', async () => {
+    const steady = await ownStandIns();
+    const file = join(folder(), 'targets.yaml');
+    replace(file, targetsYaml({ steady }));
+    const post = (port: number, headers: Record<string, string> = {}) =>
+      fetch(`http://127.0.0.1:${port}/-/reload`, { method: 'POST', headers });
+    const off = run({ ...FAST, RELOAD_ENDPOINT_ENABLED: 'false', PROBE_TARGETS_FILE: file });
+    try {
+      const answer = await post(await off.port());
+      assert.equal(answer.status, 403);
+      assert.match(await answer.text(), /RELOAD_ENDPOINT_ENABLED=true/);
+    } finally {
+      off.child.kill('SIGKILL');
+    }
+    const { process } = await beside(file, steady, async (_, port) => {
+      // A cross-site form post, as any web page can send without asking.
+      const form = await post(port, {
+        Origin: 'https://elsewhere.example',
+        'Content-Type': 'application/x-www-form-urlencoded',
+      });
+      assert.equal(form.status, 403);
+      await sleep(2_000); // posts enough to hold the schedule against
+    });
+    assert.equal(reloads(process, 'applied') + reloads(process, 'refused'), 0);
+  });
 });
