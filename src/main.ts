@@ -58,16 +58,13 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<void
   const probe = await startProbe(config, logger, source);
   stopOnSignals(probe, logger);
   if (file !== '') {
-    const { watchTargets } = await import('./targets/targetSource');
+    const { WATCH_EVERY_MS, watchTargets } = await import('./reload/watchTargets');
     watchTargets(file, WATCH_EVERY_MS, () => {
       logger.info('targets file changed, reloading');
-      void probe.reload();
+      void probe.reload('the file changed');
     });
   }
 }
-
-/** How often the targets file is looked at for a change (a change is seen within 5 s). */
-const WATCH_EVERY_MS = 2_000;
 
 type Started =
   | {
@@ -91,10 +88,17 @@ function oneTarget(env: NodeJS.ProcessEnv): Started {
 /** The targets of the file: this shard's share of them. */
 async function manyTargets(file: string, env: NodeJS.ProcessEnv): Promise<Started> {
   const { targetsFile } = await import('./targets/targetSource');
-  return targetsFile(file, env, ({ targets }) => {
-    const index = shardIndex(targets.shardIndex, env.HOSTNAME, targets.shards);
-    return 'problem' in index ? index : { index: index.index, count: targets.shards };
-  });
+  const { guardedLoad, loadTimeoutMs } = await import('./reload/guardedLoad');
+  const timeoutMs = loadTimeoutMs(env);
+  return targetsFile(
+    file,
+    env,
+    ({ targets }) => {
+      const index = shardIndex(targets.shardIndex, env.HOSTNAME, targets.shards);
+      return 'problem' in index ? index : { index: index.index, count: targets.shards };
+    },
+    (path, env) => guardedLoad(path, env, timeoutMs),
+  );
 }
 
 /** Nothing from the network may end the process: log what escaped, count on the actors. */

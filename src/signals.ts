@@ -1,5 +1,6 @@
 import type { Logger } from './logs/logger';
 import type { RunningProbe } from './probe';
+import { reloadOnSignal } from './reload/reloadSignal';
 import { reportIgnoredSignals } from './userSignals';
 
 const STOP_DEADLINE_MS = 5_000;
@@ -7,9 +8,9 @@ const STOP_DEADLINE_MS = 5_000;
 /**
  * Every signal that asks a process to stop stops the probe cleanly, with exit code 0:
  * SIGTERM (Kubernetes, Docker), SIGINT (Ctrl-C) and SIGQUIT (Ctrl-\, and the graceful stop of
- * some process managers) — without SIGQUIT's core dump. SIGHUP reloads the targets, as
- * Prometheus and most daemons do (with one target from the variables there is nothing to
- * reload, and it says so).
+ * some process managers) — without SIGQUIT's core dump. SIGHUP reloads the targets
+ * (`reload/reloadSignal.ts`; with one target from the variables there is nothing to reload,
+ * and it says so).
  */
 export const STOP_SIGNALS = ['SIGTERM', 'SIGINT', 'SIGQUIT'] as const;
 
@@ -29,10 +30,10 @@ export function stopOnSignals(probe: RunningProbe, logger: Logger): void {
     );
   };
   for (const signal of STOP_SIGNALS) process.once(signal, () => stop(signal));
-  process.on('SIGHUP', () => {
-    if (stopping) return;
-    logger.info('reloading', { signal: 'SIGHUP' });
-    void probe.reload();
-  });
+  reloadOnSignal(
+    (cause) => probe.reload(cause),
+    () => stopping,
+    logger,
+  );
   reportIgnoredSignals((signal, why) => logger.warn('signal ignored', { signal, why }));
 }

@@ -60,6 +60,7 @@ test('one rule for case: every word-valued setting takes any case and surroundin
     'LOCAL_SERVICES_ONLY',
     'LOG_LEVEL',
     'OKDATA_ENVIRONMENT',
+    'RELOAD_ENDPOINT_ENABLED',
     'RUN_LOCAL',
   ]);
   const title = (word: string) => word.charAt(0).toUpperCase() + word.slice(1);
