@@ -6,12 +6,31 @@ import { allSettings } from '../../src/config/settings';
 import { escapeControls } from '../../src/logs/controlChars';
 import { redactor } from '../../src/logs/redact';
 
-/** Secrets with the characters that encoders change: quote, space, %, +, &, /, \, é, emoji, ESC. */
-const SECRETS = ['plain-secret-value', 'pa"ss word%20+&/\\é😀', "it's a \u001b[2J sec\nret"];
+/**
+ * Secrets with the characters that encoders change: quote, space, %, +, &, /, \, é, emoji, ESC,
+ * and the ones HTML escapes; the second round's token with a backslash and a quote.
+ */
+const SECRETS = [
+  'plain-secret-value',
+  'pa"ss word%20+&/\\é😀',
+  "it's a \u001b[2J sec\nret",
+  'tok\\SECRET"x',
+  "<a href='x'>&amp;</a>",
+];
+
+const NAMED: Record<string, string> = {
+  '&': '&amp;',
+  '<': '&lt;',
+  '>': '&gt;',
+  '"': '&quot;',
+  "'": '&apos;',
+};
+const html = (text: string, entity: (c: string) => string) => text.replace(/[&<>"']/g, entity);
+
+const json = (s: string) => JSON.stringify(s).slice(1, -1);
 
 /** Every form a far side or our own encoders give a secret. */
 function formsOf(secret: string): Record<string, string> {
-  const json = (s: string) => JSON.stringify(s).slice(1, -1);
   const percent = encodeURIComponent(secret);
   return {
     raw: secret,
@@ -27,6 +46,24 @@ function formsOf(secret: string): Record<string, string> {
       .join(''),
     'terminal escape': escapeControls(secret),
     'json then terminal': escapeControls(JSON.stringify(secret).slice(1, -1), true),
+    // An echo of an echo: a hub that puts the token in a JSON reason, which a JSON line or
+    // page writes again, and again.
+    'json twice': json(json(secret)),
+    'json three times': json(json(json(secret))),
+    'json twice of every character \\u': json(
+      [...secret]
+        .flatMap((c) => [...Array(c.length).keys()].map((i) => c.charCodeAt(i)))
+        .map((code) => `\\u${code.toString(16).padStart(4, '0')}`)
+        .join(''),
+    ),
+    'json twice then terminal': escapeControls(json(json(secret)), true),
+    'percent twice': encodeURIComponent(percent),
+    'json of form': json(new URLSearchParams({ v: secret }).toString().slice(2)),
+    'backslash before punctuation': secret.replace(/[!-/:-@[-`{-~]/g, '\\$&'),
+    'html by number': html(secret, (c) => `&#${c.charCodeAt(0)};`),
+    'html by name': html(secret, (c) => NAMED[c]),
+    'html in hex': html(secret, (c) => `&#x${c.charCodeAt(0).toString(16)};`),
+    'json of html': json(html(secret, (c) => `&#${c.charCodeAt(0)};`)),
   };
 }
 
@@ -43,6 +80,32 @@ describe('the redactor masks a secret in every form', () => {
         );
       }
     }
+  });
+
+  test('a JSON line stays JSON once a secret in any spelling is masked', () => {
+    const redact = redactor(SECRETS);
+    for (const secret of SECRETS) {
+      for (const [name, form] of Object.entries(formsOf(secret))) {
+        const line = JSON.stringify({ message: 'closed', reason: `bad token "${form}"!` });
+        const masked = redact(line);
+        assert.deepEqual(
+          JSON.parse(masked),
+          { message: 'closed', reason: 'bad token "***"!' },
+          `${name}: ${masked}`,
+        );
+      }
+    }
+  });
+
+  test('thousands of secrets: each masked, in each spelling, beside the others', () => {
+    const many = Array.from({ length: 5000 }, (_, i) => `tok-${i}-${(i * 7919).toString(36)}"/x`);
+    const redact = redactor(many);
+    for (const secret of [many[0], many[2500], many[4999]]) {
+      for (const [name, form] of Object.entries(formsOf(secret))) {
+        assert.equal(redact(`a ${form} b`), 'a *** b', `${name} of ${secret}`);
+      }
+    }
+    assert.equal(redact('tok-1-x and tok-12'), 'tok-1-x and tok-12');
   });
 
   test('token query parameters, bearer tokens and URL userinfo of any characters', () => {
