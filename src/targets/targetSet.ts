@@ -2,7 +2,6 @@ import { BehaviorSubject, type Subscription } from 'rxjs';
 import { perTarget } from '../../streams/perTarget';
 import { secretValues } from '../config/secrets';
 import type { Logger } from '../logs/logger';
-import { redactor } from '../logs/redact';
 import type { ProcessMetrics } from '../metrics/metricsProcess';
 import { sameTarget } from './diffTargets';
 import { type RunningTarget, runTarget, type TargetSpec } from './runTarget';
@@ -34,7 +33,7 @@ export type ReloadOutcome =
 export interface TargetSet {
   /** The targets running now, by id. */
   readonly running: ReadonlyMap<string, RunningTarget>;
-  /** Masks every running target's secrets (a server may echo one onto a page). */
+  /** Masks every secret of the process, every target's, loaded now or before (see SecretBook). */
   redact(text: string): string;
   /** Loads the targets again and applies them as a difference by id; one at a time. */
   reload(): Promise<ReloadOutcome>;
@@ -57,9 +56,11 @@ export function startTargetSet(
   const byId = (specs: readonly TargetSpec[]) => new Map(specs.map((spec) => [spec.id, spec]));
   const set$ = new BehaviorSubject(byId(source.initial));
   const running = new Map<string, RunningTarget>();
-  const masker = (specs: readonly TargetSpec[]) =>
-    redactor(specs.flatMap((spec) => secretValues(spec.config)));
-  let redact = masker(source.initial);
+  // The process's secret book learns each target set before any of its targets runs.
+  const tell = (specs: readonly TargetSpec[]) =>
+    logger.secrets.loaded(specs.flatMap((spec) => secretValues(spec.config)));
+  const { redact } = logger.secrets;
+  tell(source.initial);
   let configured = source.configured;
   const subscription = set$
     .pipe(perTarget((_, spec) => runTarget(spec, services), sameTarget))
@@ -84,8 +85,9 @@ export function startTargetSet(
     }));
     if ('problems' in loaded) {
       processMetrics.reloaded(false);
-      logger.error('reload refused, the running targets stay', { problems: loaded.problems });
-      return { ok: false, problems: loaded.problems };
+      const problems = loaded.problems.map(redact);
+      logger.error('reload refused, the running targets stay', { problems });
+      return { ok: false, problems };
     }
     const before = set$.value;
     const after = byId(loaded.targets);
@@ -99,7 +101,7 @@ export function startTargetSet(
       removed: [...before.keys()].filter((id) => !after.has(id)).length,
       changed: [...after.values()].filter(changed).length,
     };
-    redact = masker(loaded.targets);
+    tell(loaded.targets);
     configured = loaded.configured;
     set$.next(after);
     processMetrics.reloaded(true);
@@ -109,7 +111,7 @@ export function startTargetSet(
   let reloading = Promise.resolve(NOTHING_CHANGED);
   return {
     running,
-    redact: (text) => redact(text),
+    redact,
     reload() {
       reloading = reloading.then(reloadOnce, reloadOnce);
       return reloading;

@@ -4,7 +4,9 @@ import { loadConfig } from '../../src/config/config';
 import { secretValues, secretValuesInEnv, userinfoSecrets } from '../../src/config/secrets';
 import { allSettings } from '../../src/config/settings';
 import { escapeControls } from '../../src/logs/controlChars';
+import { createLogger } from '../../src/logs/logger';
 import { redactor } from '../../src/logs/redact';
+import { createSecretBook } from '../../src/logs/secretBook';
 
 /**
  * Secrets with the characters that encoders change: quote, space, %, +, &, /, \, é, emoji, ESC,
@@ -179,5 +181,43 @@ describe('the secrets come from the table', () => {
     // Not a URL the parser takes (a / in the password), yet the password is known.
     assert.ok(userinfoSecrets('wss://u:pa/ss@h/').includes('pa/ss'));
     assert.ok(userinfoSecrets('wss://u:12/34@h/').includes('12/34'));
+  });
+});
+
+describe('the secret book: every secret of the process, in one place', () => {
+  test('the targets loaded now, and every one that left, newest kept up to the cap', () => {
+    const book = createSecretBook(['own-process-secret'], 2);
+    book.loaded(['target-a-token', 'target-b-token']);
+    const all = 'own-process-secret target-a-token target-b-token';
+    assert.equal(book.redact(all), '*** *** ***');
+    book.loaded(['target-b-token', 'target-c-token']); // a left
+    assert.equal(book.redact(`${all} target-c-token`), '*** *** *** ***');
+    book.loaded(['target-d-token']); // b and c left: a, b, c retired, two kept
+    assert.equal(
+      book.redact(`${all} target-c-token target-d-token`),
+      '*** target-a-token *** *** ***',
+    );
+    book.loaded([]); // the process's own never leave
+    assert.equal(book.redact('own-process-secret'), '***');
+  });
+
+  test("every logger shares it: one target's line masks another target's secret", () => {
+    for (const human of [false, true]) {
+      const lines: string[] = [];
+      const root = createLogger('info', {
+        human,
+        secrets: ['own-process-secret'],
+        write: (line) => lines.push(line),
+      });
+      const a = root.child({ target: 'a' }, ['tok\\SECRET"a']);
+      const b = root.child({ target: 'b' }, ['token-of-b-123']);
+      root.secrets.loaded(['tok\\SECRET"a', 'token-of-b-123']);
+      b.info('closed', { reason: 'bad tok\\\\SECRET\\"a' }); // A's, JSON-escaped by a hub
+      a.info('closed', { reason: `bad ${encodeURIComponent('token-of-b-123')}` });
+      root.secrets.loaded(['token-of-b-123']); // a left the file
+      b.info('closed', { reason: 'tok\\SECRET"a again' });
+      for (const line of lines) assert.ok(!/SECRET|token-of/.test(line), line);
+      assert.equal(lines.length, 3);
+    }
   });
 });
