@@ -56,7 +56,7 @@ export async function startProbe(
   const token = config.reload.tokenFile
     ? await readReloadToken(config.reload.tokenFile)
     : undefined;
-  const set = startTargetSet(source, services, processMetrics);
+  const set = startTargetSet(source, services, processMetrics, logger.secrets);
   const { running, redact } = set;
   const reload = reloader(source, set, processMetrics, logger);
 

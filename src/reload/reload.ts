@@ -31,7 +31,7 @@ const NOTHING_CHANGED: ReloadOutcome = { ok: true, added: 0, removed: 0, changed
 
 export function reloader(
   source: TargetSource,
-  set: Pick<TargetSet, 'apply'>,
+  set: Pick<TargetSet, 'apply' | 'redact'>,
   processMetrics: Pick<ProcessMetrics, 'reloaded'>,
   logger: Logger,
 ): Reload {
@@ -55,8 +55,9 @@ export function reloader(
     }
     if ('problems' in loaded) {
       processMetrics.reloaded('refused');
-      logger.error('reload refused, the running targets stay', { problems: loaded.problems });
-      return { ok: false, problems: loaded.problems };
+      const problems = loaded.problems.map(set.redact);
+      logger.error('reload refused, the running targets stay', { problems });
+      return { ok: false, problems };
     }
     const outcome = { ok: true as const, ...set.apply(loaded) };
     processMetrics.reloaded('applied');

@@ -1,7 +1,7 @@
 import { BehaviorSubject, type Subscription } from 'rxjs';
 import { perTarget } from '../../streams/perTarget';
 import { secretValues } from '../config/secrets';
-import { redactor } from '../logs/redact';
+import type { SecretBook } from '../logs/secretBook';
 import type { ProcessMetrics } from '../metrics/metricsProcess';
 import { diffTargets, sameTarget } from './diffTargets';
 import { type RunningTarget, runTarget, type TargetSpec } from './runTarget';
@@ -42,7 +42,7 @@ export type ReloadOutcome =
 export interface TargetSet {
   /** The targets running now, by id. */
   readonly running: ReadonlyMap<string, RunningTarget>;
-  /** Masks every running target's secrets (a server may echo one onto a page). */
+  /** Masks every secret of the process, every target's, loaded now or before (see SecretBook). */
   redact(text: string): string;
   /** Applies a loaded set as a difference by id (see `reload/reload.ts` for how loads come). */
   apply(loaded: { readonly targets: readonly TargetSpec[]; readonly configured?: number }): {
@@ -62,13 +62,15 @@ export function startTargetSet(
   source: TargetSource,
   services: SharedServices,
   processMetrics: ProcessMetrics,
+  secrets: SecretBook,
 ): TargetSet {
   const byId = (specs: readonly TargetSpec[]) => new Map(specs.map((spec) => [spec.id, spec]));
   const set$ = new BehaviorSubject(byId(source.initial));
   const running = new Map<string, RunningTarget>();
-  const masker = (specs: readonly TargetSpec[]) =>
-    redactor(specs.flatMap((spec) => secretValues(spec.config)));
-  let redact = masker(source.initial);
+  // The process's secret book learns each target set before any of its targets runs.
+  const tell = (specs: readonly TargetSpec[]) =>
+    secrets.loaded(specs.flatMap((spec) => secretValues(spec.config)));
+  tell(source.initial);
   let configured = source.configured;
   const subscription = set$
     .pipe(perTarget((_, spec) => runTarget(spec, services), sameTarget))
@@ -85,10 +87,10 @@ export function startTargetSet(
 
   return {
     running,
-    redact: (text) => redact(text),
+    redact: secrets.redact,
     apply(loaded) {
       const diff = diffTargets([...set$.value.values()], loaded.targets);
-      redact = masker(loaded.targets);
+      tell(loaded.targets);
       configured = loaded.configured;
       set$.next(byId(loaded.targets));
       return {

@@ -227,7 +227,7 @@ describe('problems in a targets file', () => {
     });
     assert.deepEqual(await problemsOf(join(dir, 'secrets', 't.yaml')), [
       `${join(dir, 'secrets', 't.yaml')}:2: target "a": webhookToken: reads ${join(dir, 'secrets', 'huge')}, of ${MAX_SECRET_FILE_BYTES + 1} bytes: more than ${MAX_SECRET_FILE_BYTES}`,
-      `${join(dir, 'secrets', 't.yaml')}:3: target "b": webhookToken: cannot read ${join(dir, 'secrets', 'folder')} (EISDIR)`,
+      `${join(dir, 'secrets', 't.yaml')}:3: target "b": webhookToken: reads ${join(dir, 'secrets', 'folder')}, which is a directory, not a regular file`,
     ]);
   });
 
