@@ -1,9 +1,8 @@
 import convict from 'convict';
 import { redactor } from '../logs/redact';
-import { crossCheck } from './crossCheck';
-import { derivedLimitProblems } from './derivedLimits';
 import { secretValuesInEnv } from './secrets';
 import type { Setting } from './setting';
+import { ruleProblems } from './settingRules';
 import { allSettings, type Config } from './settings';
 
 export type { Config, LogLevel } from './settings';
@@ -83,12 +82,7 @@ function readRaw(env: NodeJS.ProcessEnv): Raw {
       if (error !== FROM_BAD_VALUE) throw error;
     }
   }
-  problems.push(...crossCheck(raw, bad));
-  // The limits several variables make together, unless one of them is already a problem.
-  const namesOf = (line: string) => line.slice(0, line.indexOf(':')).split(/, | and /);
-  problems.push(
-    ...derivedLimitProblems(raw).filter((line) => !namesOf(line).some((name) => bad.has(name))),
-  );
+  problems.push(...ruleProblems(raw, bad));
   if (problems.length > 0) throw new ConfigError(inTableOrder(problems).map(redact));
   return raw;
 }

@@ -3,9 +3,9 @@ import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { ConfigError, loadConfig } from '../../src/config/config';
-import { derivedLimitProblems, EVENTS_REMEMBERED } from '../../src/config/derivedLimits';
 import { postDeadlineMs } from '../../src/config/postDeadline';
 import { type Setting, TIMER_MAX_MS } from '../../src/config/setting';
+import { EVENTS_REMEMBERED, ruleProblems } from '../../src/config/settingRules';
 import { allSettings } from '../../src/config/settings';
 
 const base = {
@@ -156,14 +156,15 @@ describe('every duration has a ceiling, checked in whole milliseconds', () => {
     const raw = Object.fromEntries(
       settings.map((s) => [s.env, s.default ?? (s.unit === 'seconds' ? 1 : '')]),
     );
-    assert.deepEqual(derivedLimitProblems({ ...raw, POST_TIMEOUT_SECONDS: 1_000_000 }), [
+    raw.WEBSOCKET_URL = 'wss://subscribe.example/ws';
+    assert.deepEqual(ruleProblems({ ...raw, POST_TIMEOUT_SECONDS: 1_000_000 }), [
       'POST_EVENT_RETRIES, POST_TIMEOUT_SECONDS, POST_RETRY_MAX_DELAY_SECONDS: together make the post deadline ((retries + 1) × timeout + retries × max retry delay + 1 s) 4000016 s, expected at most 2147483 s (the longest a timer waits)',
     ]);
     const deadline = (timeout: number) =>
-      derivedLimitProblems({ ...raw, POST_EVENT_RETRIES: 0, POST_TIMEOUT_SECONDS: timeout });
+      ruleProblems({ ...raw, POST_EVENT_RETRIES: 0, POST_TIMEOUT_SECONDS: timeout });
     assert.deepEqual(deadline((TIMER_MAX_MS - 1000) / 1000), []);
     assert.equal(deadline((TIMER_MAX_MS - 999) / 1000).length, 1);
-    const stagger = derivedLimitProblems({
+    const stagger = ruleProblems({
       ...raw,
       WEBSOCKET_LISTENERS: 16,
       LISTENER_STAGGER_SECONDS: 200_000,
