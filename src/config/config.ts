@@ -16,8 +16,13 @@ export class ConfigError extends Error {
 /** A variable's value as read (in its own unit), by variable name. */
 type Raw = Record<string, unknown>;
 
-function schema(): convict.Schema<Raw> {
-  const entries = allSettings().map(({ setting }) => [
+/** Which settings a reading covers: all, or the process-wide ones (a targets file's run). */
+export type Scope = 'all' | 'process';
+const settingsOf = (scope: Scope) =>
+  allSettings().filter(({ setting }) => scope === 'all' || setting.scope === 'process');
+
+function schema(scope: Scope): convict.Schema<Raw> {
+  const entries = settingsOf(scope).map(({ setting }) => [
     setting.env,
     {
       doc: setting.doc,
@@ -53,10 +58,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
  * Every problem is found in one round: the format of each variable, then each rule between
  * variables whose values are themselves good (a rule about a bad value would only repeat it).
  */
-function readRaw(env: NodeJS.ProcessEnv): Raw {
+function readRaw(env: NodeJS.ProcessEnv, scope: Scope = 'all'): Raw {
   // A problem line may quote a value (a URL with a token in it); secrets never show.
   const redact = redactor(secretsOf(env));
-  const config = convict(schema(), { env, args: [] });
+  const config = convict(schema(scope), { env, args: [] });
   const problems: string[] = [];
   try {
     config.validate({ allowed: 'strict' });
@@ -69,7 +74,7 @@ function readRaw(env: NodeJS.ProcessEnv): Raw {
   }
   const bad = new Set(problems.map(nameOf));
   const raw = config.getProperties() as Raw;
-  for (const { setting } of allSettings()) {
+  for (const { setting } of settingsOf(scope)) {
     if (raw[setting.env] !== null || !setting.fallback) continue;
     // A fallback from a bad value would be nonsense (or throw): the variable stays unset.
     const good = (name: string) => {
@@ -82,7 +87,7 @@ function readRaw(env: NodeJS.ProcessEnv): Raw {
       if (error !== FROM_BAD_VALUE) throw error;
     }
   }
-  problems.push(...ruleProblems(raw, bad));
+  problems.push(...ruleProblems(raw, bad, (name) => Object.hasOwn(raw, name)));
   if (problems.length > 0) throw new ConfigError(inTableOrder(problems).map(redact));
   return raw;
 }
@@ -118,11 +123,15 @@ function secretsOf(env: NodeJS.ProcessEnv): string[] {
   return secretValuesInEnv(env);
 }
 
-/** `--check-config`: every variable and the value it has, secrets masked, one per line. */
-export function describeConfig(env: NodeJS.ProcessEnv): string {
-  const raw = readRaw(env);
+/**
+ * `--check-config`: every variable of `scope` and the value it has, secrets masked, one per
+ * line; throws ConfigError as `loadConfig` does. With a targets file only the process-wide
+ * variables are the environment's to give (a target's own come from the file).
+ */
+export function describeConfig(env: NodeJS.ProcessEnv, scope: Scope = 'all'): string {
+  const raw = readRaw(env, scope);
   const redact = redactor(secretsOf(env));
-  return allSettings()
+  return settingsOf(scope)
     .map(({ setting }) => redact(`${setting.env}=${shown(setting, raw[setting.env])}`))
     .join('\n');
 }

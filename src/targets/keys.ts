@@ -11,7 +11,9 @@ export function keyOf(env: string): string {
     .replace(/^PROBE_/, '')
     .toLowerCase()
     .split('_');
-  return words.map((word, i) => (i === 0 ? word : word[0].toUpperCase() + word.slice(1))).join('');
+  return words
+    .map((word, i) => (i === 0 ? word : word.charAt(0).toUpperCase() + word.slice(1)))
+    .join('');
 }
 
 /** The keys of an entry that are not settings. */

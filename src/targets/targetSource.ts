@@ -36,6 +36,8 @@ export async function targetsFile(
       readonly source: TargetSource;
       /** Variables the file reads secrets from (`{env: NAME}`): ours, though not in the table. */
       readonly secretNames: readonly string[];
+      /** Every target id of the file, all shards' (for `--check-config`). */
+      readonly targetIds: readonly string[];
     }
   | { readonly problems: readonly string[] }
 > {
@@ -47,6 +49,7 @@ export async function targetsFile(
   const { sources } = await readSources(path);
   return {
     config,
+    targetIds: first.targets.map((target) => target.id),
     secretNames: sources.flatMap((source) =>
       [...source.text.matchAll(ENV_REFERENCE)].map((match) => match[1]),
     ),

@@ -276,4 +276,74 @@ describe('problems in a targets file', () => {
       `${file}:9: target "b": labels.num: expected text, got a number (quote it)`,
     ]);
   });
+
+  test('every unknown key is a problem line, never a crash: underscores, prototype names, empty, unicode', async () => {
+    const odd = [
+      'dataset__id',
+      '__proto__',
+      'id_',
+      '_',
+      'constructor',
+      'toString',
+      'hasOwnProperty',
+      '',
+      'ø',
+      'a\tb',
+    ];
+    const dir = tempDir();
+    const entry = (indent: string) => odd.map((key) => `${indent}${JSON.stringify(key)}: 1`);
+    writeFiles(dir, {
+      't.yaml': [
+        'defaults:',
+        ...entry('  '),
+        'targets:',
+        '  - id: a',
+        '    datasetId: ds',
+        '    webhookToken: {env: TOKEN, __proto__: x}',
+        ...entry('    '),
+      ].join('\n'),
+    });
+    const lines = await problemsOf(join(dir, 't.yaml'));
+    for (const where of ['defaults', 'target "a"']) {
+      for (const key of odd) {
+        const shown = /^[A-Za-z0-9_-]+$/.test(key) ? key : JSON.stringify(key);
+        assert.ok(
+          lines.some((line) => line.includes(`: ${where}: ${shown}: unknown key`)),
+          `${where} ${shown}: ${lines.join('\n')}`,
+        );
+      }
+    }
+    assert.ok(lines.some((line) => /target "a": webhookToken\.__proto__: unknown key/.test(line)));
+    assert.ok(
+      lines.some((line) => /dataset__id: unknown key; did you mean datasetId\?$/.test(line)),
+    );
+  });
+
+  test('.nan, .inf, -.inf and 1e400 say what is wrong with the number', async () => {
+    const dir = tempDir();
+    writeFiles(dir, {
+      't.yaml': [
+        'targets:',
+        '  - id: a',
+        '    datasetId: ds',
+        '    webhookToken: {env: TOKEN}',
+        '    postEventIntervalSeconds: .nan',
+        '    postTimeoutSeconds: .inf',
+        '    reconnectMinSeconds: -.inf',
+        '    listenerStaggerSeconds: 1e400',
+        '    websocketListeners: .nan',
+      ].join('\n'),
+    });
+    const lines = await problemsOf(join(dir, 't.yaml'));
+    assert.deepEqual(
+      lines.map((line) => line.replace(/^.*target "a": /, '')),
+      [
+        'postEventIntervalSeconds: expected a finite number, got not a number (.nan)',
+        'postTimeoutSeconds: expected a finite number, got infinity (.inf, or a number too large)',
+        'reconnectMinSeconds: expected a finite number, got minus infinity (-.inf, or a number too large)',
+        'listenerStaggerSeconds: expected a finite number, got infinity (.inf, or a number too large)',
+        'websocketListeners: expected a finite whole number, got not a number (.nan)',
+      ],
+    );
+  });
 });
