@@ -1,5 +1,6 @@
 import convict from 'convict';
 import { redactor } from '../logs/redact';
+import { Oversized } from './oversized';
 import { secretValuesInEnv } from './secrets';
 import type { Setting } from './setting';
 import { ruleProblems } from './settingRules';
@@ -66,14 +67,11 @@ function readRaw(env: NodeJS.ProcessEnv, scope: Scope = 'all'): Raw {
   try {
     config.validate({ allowed: 'strict' });
   } catch (error) {
-    problems.push(
-      ...String((error as Error).message)
-        .split('\n')
-        .map(tidy),
-    );
+    problems.push(...String((error as Error).message).split('\n'));
   }
   const bad = new Set(problems.map(nameOf));
   const raw = config.getProperties() as Raw;
+  problems.splice(0, problems.length, ...problems.map((line) => tidy(line, env, raw)));
   for (const { setting } of settingsOf(scope)) {
     if (raw[setting.env] !== null || !setting.fallback) continue;
     // A fallback from a bad value would be nonsense (or throw): the variable stays unset.
@@ -108,14 +106,21 @@ function inTableOrder(problems: string[]): string[] {
 }
 
 /**
- * convict says `NAME: problem: value was "x"`; keep that order but say "got" for the value.
- * A missing value says what the variable is for, as the expected form of free text.
+ * convict says `NAME: problem: value was "x"`, and leaves the value out when it is falsy (0,
+ * empty). Every line says `NAME: problem, got "<the text given>"` instead, the value as it was
+ * written whatever it became; a secret's value never, and a value too long to quote by its size
+ * (as convict shows an `Oversized`). A missing value says what the variable is for.
  */
-function tidy(line: string): string {
-  const tidied = line.replace(/: value was /, ', got ');
-  if (!/^[A-Z0-9_]+: is required/.test(tidied)) return tidied;
-  const setting = allSettings().find(({ setting }) => setting.env === nameOf(tidied))?.setting;
-  return setting ? `${tidied}: expected the ${setting.doc}` : tidied;
+function tidy(line: string, env: NodeJS.ProcessEnv, raw: Raw): string {
+  const name = nameOf(line);
+  const setting = allSettings().find(({ setting }) => setting.env === name)?.setting;
+  const [problem, quoted] = line.split(/: value was /);
+  const given = env[name];
+  let got = '';
+  if (raw[name] instanceof Oversized) got = quoted === undefined ? '' : `, got ${quoted}`;
+  else if (given !== undefined && setting?.secret !== true) got = `, got ${JSON.stringify(given)}`;
+  const required = /^[A-Z0-9_]+: is required/.test(problem) && setting;
+  return `${problem}${required ? `: expected the ${setting.doc}` : ''}${got}`;
 }
 
 /** The values of the secret variables, to be masked wherever they might show. */

@@ -66,7 +66,7 @@ describe('problems in a targets file', () => {
     });
     assert.deepEqual(await problemsOf(file), [
       `${file}:3: defaults: metricsPort: is one value for the whole process: set METRICS_PORT in the environment instead`,
-      `${file}:4: defaults: postEventIntervalSeconds: expected a number of seconds of at least 0.001 (used in whole milliseconds), such as 10 or 0.5, got 0.0001`,
+      `${file}:4: defaults: postEventIntervalSeconds: expected a number of seconds of at least 0.001 (used in whole milliseconds), such as 10 or 0.5, got "0.0001"`,
       `${file}:10: target "typo": postEventIntervalSecond: unknown key; did you mean postEventIntervalSeconds?`,
       `${file}:11: target "typo": POST_EVENT_RETRIES: unknown key; did you mean postEventRetries?`,
       `${file}:13: target "types": datasetId: expected text, got a number (quote it)`,
@@ -184,7 +184,7 @@ describe('problems in a targets file', () => {
       'environment: RECONNECT_MAX_SECONDS: expected at least RECONNECT_MIN_SECONDS (9), got 5',
     ]);
     assert.deepEqual(await problemsOf(fine, { ...env, WEBSOCKET_LISTENERS: '99' }), [
-      'environment: WEBSOCKET_LISTENERS: expected a whole number from 1 to 16, got 99',
+      'environment: WEBSOCKET_LISTENERS: expected a whole number from 1 to 16, got "99"',
     ]);
   });
 
@@ -202,7 +202,7 @@ describe('problems in a targets file', () => {
     );
     assert.deepEqual(await problemsOf(file), [
       `${file}:1: defaults: websocketListeners: expected a whole number, got text`,
-      `${file}:4: target "b": websocketListeners: expected a whole number from 1 to 16, got 99`,
+      `${file}:4: target "b": websocketListeners: expected a whole number from 1 to 16, got "99"`,
     ]);
   });
 
