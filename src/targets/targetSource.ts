@@ -5,6 +5,7 @@ import { loadTargets } from './loadTargets';
 import { problemLine } from './problem';
 import { readSources } from './readSources';
 import type { TargetSpec } from './runTarget';
+import { ENV_NAME_PATTERN } from './schema';
 import type { Target } from './target';
 import type { TargetSource } from './targetSet';
 
@@ -66,8 +67,14 @@ export async function targetsFile(
   };
 }
 
-/** `env: NAME` in YAML or `"env": "NAME"` in JSON: a secret reference's variable. */
-const ENV_REFERENCE = /["']?env["']?\s*:\s*["']?([A-Za-z_][A-Za-z0-9_]*)/g;
+/**
+ * `env: NAME` in YAML or `"env": "NAME"` in JSON: a secret reference's variable, by the one
+ * variable-name rule the schema holds `{env: NAME}` to.
+ */
+const ENV_REFERENCE = new RegExp(
+  `["']?env["']?\\s*:\\s*["']?(${ENV_NAME_PATTERN.replace(/^\^|\$$/g, '')})`,
+  'g',
+);
 
 /**
  * Calls `changed` when the content of the targets file (or any file of the directory) is no

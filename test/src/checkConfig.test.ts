@@ -64,6 +64,21 @@ describe('--check-config with a targets file', () => {
     }
   });
 
+  test('a variable the file reads a secret from is ours: no lookalike warning for it', () => {
+    const named = writeFiles(tempDir(), {
+      't.json': JSON.stringify({
+        defaults: { webhookToken: { env: 'PROBE_HOOK_TOKEN' }, websocketUrl: 'wss://h/ws' },
+        targets: [{ id: 'a', datasetId: 'ds' }],
+      }),
+    });
+    const env = { PROBE_TARGETS_FILE: join(named, 't.json'), PROBE_HOOK_TOKEN: 'secret-7' };
+    const result = check(env);
+    assert.equal(result.status, 0, result.stderr);
+    assert.equal(result.stderr, '');
+    const other = check({ ...env, PROBE_HOOK_TOKN: 'x' });
+    assert.match(other.stderr, /^config warning: PROBE_HOOK_TOKN is not a variable of the probe/);
+  });
+
   test('a bad file exits 2 with its problem lines and no stack trace', () => {
     const bad = writeFiles(tempDir(), {
       'bad.yaml': 'targets:\n  - id: a\n    datasetId: ds\n    postEventIntervalSeconds: soon\n',
