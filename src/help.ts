@@ -1,5 +1,5 @@
 import { FLAG_FORMAT } from './config/configFormats';
-import type { Setting } from './config/setting';
+import type { Setting } from './config/settingKinds';
 import { allSettings } from './config/settings';
 import { IGNORED_SIGNALS, RELOAD_SIGNAL, STOP_SIGNALS, spoken } from './signalTable';
 

@@ -2,7 +2,7 @@
 import './userSignals';
 import { ownerOf } from '../streams/ownership';
 import { parseArgs } from './cli';
-import { type Config, ConfigError, describeConfig, loadConfig } from './config/config';
+import { type Config, ConfigError, describeConfig, loadConfig } from './config/loadConfig';
 import { lookalikeWarnings } from './config/lookalikes';
 import { secretValues } from './config/secrets';
 import { helpText } from './help';

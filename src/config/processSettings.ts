@@ -8,7 +8,7 @@ import {
   type Setting,
   text,
   whole,
-} from './setting';
+} from './settingKinds';
 
 /** The groups that are one value for the whole process, set only by variable (never per target). */
 export const PROCESS_SETTINGS = {

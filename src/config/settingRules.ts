@@ -1,6 +1,6 @@
 import { isUrl } from './configFormats';
 import { postDeadlineMs } from './postDeadline';
-import { TIMER_MAX_MS } from './setting';
+import { TIMER_MAX_MS } from './settingKinds';
 
 /** A request line past this is refused by common servers (nginx's default, many gateways). */
 export const REQUEST_LINE_CHARS = 8192;

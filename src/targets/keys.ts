@@ -1,4 +1,4 @@
-import type { Setting } from '../config/setting';
+import type { Setting } from '../config/settingKinds';
 import { allSettings } from '../config/settings';
 
 /**

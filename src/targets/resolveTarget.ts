@@ -1,4 +1,4 @@
-import { type Config, ConfigError, loadConfig } from '../config/config';
+import { type Config, ConfigError, loadConfig } from '../config/loadConfig';
 import { allSettings } from '../config/settings';
 import { keyOf, processSettings, targetSettings } from './keys';
 import type { TargetProblem } from './problem';

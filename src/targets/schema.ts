@@ -1,4 +1,4 @@
-import type { Setting } from '../config/setting';
+import type { Setting } from '../config/settingKinds';
 import { type KeyedSetting, targetSettings } from './keys';
 
 /** A target's id: it becomes the `target` label and a file-name-safe name. */

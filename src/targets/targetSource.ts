@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { owns } from '../../streams/ownership';
-import type { Config } from '../config/config';
+import type { Config } from '../config/loadConfig';
 import { loadTargets } from './loadTargets';
 import { problemLine } from './problem';
 import { readSources } from './readSources';

@@ -8,7 +8,7 @@
  * every `scrape` seconds.
  */
 
-import { loadConfig } from '../../src/config/config';
+import { loadConfig } from '../../src/config/loadConfig';
 
 /** The defaults the model runs under, as the probe derives them (in seconds, as the table). */
 const DEFAULTS = loadConfig({

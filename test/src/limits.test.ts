@@ -2,9 +2,9 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
-import { ConfigError, loadConfig } from '../../src/config/config';
+import { ConfigError, loadConfig } from '../../src/config/loadConfig';
 import { postDeadlineMs } from '../../src/config/postDeadline';
-import { type Setting, TIMER_MAX_MS } from '../../src/config/setting';
+import { type Setting, TIMER_MAX_MS } from '../../src/config/settingKinds';
 import { EVENTS_REMEMBERED, ruleProblems } from '../../src/config/settingRules';
 import { allSettings } from '../../src/config/settings';
 

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { type ConfigError, loadConfig } from '../../src/config/config';
+import { type ConfigError, loadConfig } from '../../src/config/loadConfig';
 import { allSettings } from '../../src/config/settings';
 
 const README = readFileSync(join(__dirname, '..', '..', '..', 'README.md'), 'utf8');

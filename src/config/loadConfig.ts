@@ -2,7 +2,7 @@ import convict from 'convict';
 import { redactor } from '../logs/redact';
 import { Oversized } from './oversized';
 import { secretValuesInEnv } from './secrets';
-import type { Setting } from './setting';
+import type { Setting } from './settingKinds';
 import { ruleProblems } from './settingRules';
 import { allSettings, type Config } from './settings';
 
