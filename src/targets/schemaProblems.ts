@@ -88,11 +88,19 @@ const kindOf = (x: unknown): string => {
   return Object.hasOwn(KINDS, kind) ? KINDS[kind] : kind;
 };
 
-/** A key path as a problem line shows it: plain words as written, anything else quoted. */
+/**
+ * A key path as a problem line shows it: plain words as written, anything else quoted with every
+ * character past printable ASCII escaped, so no key can break the line or turn its text around.
+ */
 const shownKey = (keys: readonly string[]): string | undefined =>
   keys.length === 0
     ? undefined
-    : keys.map((key) => (/^[A-Za-z0-9_-]+$/.test(key) ? key : JSON.stringify(key))).join('.');
+    : keys.map((key) => (/^[A-Za-z0-9_-]+$/.test(key) ? key : quoted(key))).join('.');
+const quoted = (key: string): string =>
+  JSON.stringify(key).replace(
+    /[^\x20-\x7e]/g,
+    (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
+  );
 
 function messageOf(
   error: ErrorObject,

@@ -289,6 +289,7 @@ describe('problems in a targets file', () => {
       '',
       'ø',
       'a\tb',
+      'a\u202eb',
     ];
     const dir = tempDir();
     const entry = (indent: string) => odd.map((key) => `${indent}${JSON.stringify(key)}: 1`);
@@ -306,7 +307,12 @@ describe('problems in a targets file', () => {
     const lines = await problemsOf(join(dir, 't.yaml'));
     for (const where of ['defaults', 'target "a"']) {
       for (const key of odd) {
-        const shown = /^[A-Za-z0-9_-]+$/.test(key) ? key : JSON.stringify(key);
+        const shown = /^[A-Za-z0-9_-]+$/.test(key)
+          ? key
+          : JSON.stringify(key).replace(
+              /[^\x20-\x7e]/g,
+              (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
+            );
         assert.ok(
           lines.some((line) => line.includes(`: ${where}: ${shown}: unknown key`)),
           `${where} ${shown}: ${lines.join('\n')}`,
@@ -314,6 +320,7 @@ describe('problems in a targets file', () => {
       }
     }
     assert.ok(lines.some((line) => /target "a": webhookToken\.__proto__: unknown key/.test(line)));
+    for (const line of lines) assert.doesNotMatch(line, /[\t\u202e]/);
     assert.ok(
       lines.some((line) => /dataset__id: unknown key; did you mean datasetId\?$/.test(line)),
     );
