@@ -1,7 +1,7 @@
 import { postingWindowMs, readinessProblems } from '../streams/readiness';
 import type { TrackerState } from '../streams/trackerState';
 import { monotonicScheduler } from './clock';
-import type { Config } from './config/config';
+import type { Config } from './config/loadConfig';
 import { eventTable } from './logs/eventTable';
 import type { Logger } from './logs/logger';
 import { writeStdout } from './logs/stdout';

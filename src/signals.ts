@@ -1,19 +1,17 @@
 import type { Logger } from './logs/logger';
 import type { RunningProbe } from './probe';
 import { reloadOnSignal } from './reload/reloadSignal';
+import { STOP_SIGNALS } from './signalTable';
 import { reportIgnoredSignals } from './userSignals';
 
 const STOP_DEADLINE_MS = 5_000;
 
 /**
- * Every signal that asks a process to stop stops the probe cleanly, with exit code 0:
- * SIGTERM (Kubernetes, Docker), SIGINT (Ctrl-C) and SIGQUIT (Ctrl-\, and the graceful stop of
- * some process managers) — without SIGQUIT's core dump. SIGHUP reloads the targets
- * (`reload/reloadSignal.ts`; with one target from the variables there is nothing to reload,
- * and it says so).
+ * Every signal that asks a process to stop stops the probe cleanly, with exit code 0; SIGHUP
+ * reloads the targets (with one target from the variables there is nothing to reload, and it
+ * says so). Which signal does what is decided in `signalTable.ts`; the reload in
+ * `reload/reloadSignal.ts`.
  */
-export const STOP_SIGNALS = ['SIGTERM', 'SIGINT', 'SIGQUIT'] as const;
-
 export function stopOnSignals(probe: RunningProbe, logger: Logger): void {
   let stopping = false;
   const stop = (signal: string) => {

@@ -10,7 +10,7 @@ import {
   seconds,
   text,
   whole,
-} from './setting';
+} from './settingKinds';
 
 /** The groups that are one value for the whole process, set only by variable (never per target). */
 export const PROCESS_SETTINGS = {

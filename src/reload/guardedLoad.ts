@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { number } from '../config/configFormats';
 import { PROCESS_SETTINGS } from '../config/processSettings';
-import { ms } from '../config/setting';
+import { ms } from '../config/settingKinds';
 import type { TargetsLoad } from '../targets/target';
 
 /**

@@ -1,4 +1,5 @@
 import type { Logger } from '../logs/logger';
+import { RELOAD_SIGNAL } from '../signalTable';
 import type { Reload } from './reload';
 
 /**
@@ -6,9 +7,9 @@ import type { Reload } from './reload';
  * process stops is let go. A storm of them is a few loads (see `mergeRequests.ts`).
  */
 export function reloadOnSignal(reload: Reload, stopping: () => boolean, logger: Logger): void {
-  process.on('SIGHUP', () => {
+  process.on(RELOAD_SIGNAL, () => {
     if (stopping()) return;
-    logger.info('reloading', { signal: 'SIGHUP' });
-    void reload('SIGHUP');
+    logger.info('reloading', { signal: RELOAD_SIGNAL });
+    void reload(RELOAD_SIGNAL);
   });
 }

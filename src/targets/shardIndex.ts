@@ -9,15 +9,18 @@ export function shardIndex(
   shards: number,
 ): { readonly index: number } | { readonly problem: string } {
   const given = raw.trim();
-  const source = given !== '' ? given : (/-(\d{1,4})$/.exec(hostname ?? '')?.[1] ?? '0');
+  // Every digit of the ordinal counts: `probe-12345` is shard 12345, refused past the count,
+  // never the 0 that a name without digits gives.
+  const source = given !== '' ? given : (/-(\d+)$/.exec(hostname ?? '')?.[1] ?? '0');
   const what = given !== '' ? 'PROBE_SHARD_INDEX' : `the host name ${JSON.stringify(hostname)}`;
-  if (!/^\d{1,4}$/.test(source)) {
+  if (!/^\d+$/.test(source)) {
     return { problem: `PROBE_SHARD_INDEX: expected a whole number, got ${JSON.stringify(given)}` };
   }
-  const index = Number(source);
-  if (index >= shards) {
+  const digits = source.replace(/^0+(?=\d)/, '');
+  const index = Number(digits);
+  if (digits.length > String(shards).length || index >= shards) {
     return {
-      problem: `PROBE_SHARD_INDEX: ${what} gives shard ${index}, but PROBE_SHARDS is ${shards} (0…${shards - 1})`,
+      problem: `PROBE_SHARD_INDEX: ${what} gives shard ${digits}, but PROBE_SHARDS is ${shards} (0…${shards - 1})`,
     };
   }
   return { index };

@@ -1,7 +1,7 @@
 import type { Agent } from 'node:http';
 import { interval, type Observable, share } from 'rxjs';
 import { monotonicScheduler } from '../clock';
-import type { Config } from '../config/config';
+import type { Config } from '../config/loadConfig';
 import type { Logger } from '../logs/logger';
 import type { ProbeMetrics } from '../metrics/metrics';
 import { type HttpMetrics, registerHttpMetrics } from '../metrics/metricsHttp';

@@ -1,8 +1,9 @@
 import { owns } from '../../streams/ownership';
-import type { Config } from '../config/config';
+import type { Config } from '../config/loadConfig';
 import { problemLine } from './problem';
 import { readSources } from './readSources';
 import type { TargetSpec } from './runTarget';
+import { ENV_NAME_PATTERN } from './schema';
 import type { Target, TargetsLoad } from './target';
 import type { TargetSource } from './targetSet';
 
@@ -39,6 +40,8 @@ export async function targetsFile(
       readonly source: TargetSource;
       /** Variables the file reads secrets from (`{env: NAME}`): ours, though not in the table. */
       readonly secretNames: readonly string[];
+      /** Every target id of the file, all shards' (for `--check-config`). */
+      readonly targetIds: readonly string[];
     }
   | { readonly problems: readonly string[] }
 > {
@@ -51,6 +54,7 @@ export async function targetsFile(
   const { sources } = await readSources(path);
   return {
     config,
+    targetIds: first.targets.map((target) => target.id),
     secretNames: sources.flatMap((source) =>
       [...source.text.matchAll(ENV_REFERENCE)].map((match) => match[1]),
     ),
@@ -68,5 +72,11 @@ export async function targetsFile(
   };
 }
 
-/** `env: NAME` in YAML or `"env": "NAME"` in JSON: a secret reference's variable. */
-const ENV_REFERENCE = /["']?env["']?\s*:\s*["']?([A-Za-z_][A-Za-z0-9_]*)/g;
+/**
+ * `env: NAME` in YAML or `"env": "NAME"` in JSON: a secret reference's variable, by the one
+ * variable-name rule the schema holds `{env: NAME}` to.
+ */
+const ENV_REFERENCE = new RegExp(
+  `["']?env["']?\\s*:\\s*["']?(${ENV_NAME_PATTERN.replace(/^\^|\$$/g, '')})`,
+  'g',
+);

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { loadConfig } from '../../src/config/config';
+import { loadConfig } from '../../src/config/loadConfig';
 import { secretValues, secretValuesInEnv, userinfoSecrets } from '../../src/config/secrets';
 import { allSettings } from '../../src/config/settings';
 import { escapeControls } from '../../src/logs/controlChars';

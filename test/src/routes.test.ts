@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { after, before, describe, test } from 'node:test';
 import { Counter, type OpenMetricsContentType, Registry } from 'prom-client';
-import { loadConfig } from '../../src/config/config';
+import { loadConfig } from '../../src/config/loadConfig';
 import type { RunningTarget } from '../../src/targets/runTarget';
 import { probeRoutes } from '../../src/web/routes';
 import { type HttpServer, startHttpServer } from '../../src/web/server';

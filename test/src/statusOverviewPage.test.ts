@@ -5,7 +5,7 @@ import { test } from 'node:test';
 import { chromium } from 'playwright-core';
 import { startCollector } from '../../local/collector';
 import { startHub } from '../../local/hub';
-import { loadConfig } from '../../src/config/config';
+import { loadConfig } from '../../src/config/loadConfig';
 import { silentLogger } from '../../src/logs/logger';
 import { startProbe } from '../../src/probe';
 import {

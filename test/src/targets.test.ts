@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, describe, test } from 'node:test';
 import { WebSocketServer } from 'ws';
 import { startCollector } from '../../local/collector';
-import { loadConfig } from '../../src/config/config';
+import { loadConfig } from '../../src/config/loadConfig';
 import { silentLogger } from '../../src/logs/logger';
 import { type ReloadOutcome, startProbe } from '../../src/probe';
 import type { TargetSpec } from '../../src/targets/runTarget';
