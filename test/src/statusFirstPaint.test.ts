@@ -125,6 +125,13 @@ describe('the status pages carry their data in the first response', { skip: brow
     assert.ok(detail.includes('going away \\u202egnp.exe'), detail);
     assert.ok(books.endsWith('last foreign app ffff\\u202e0001'), books);
     assert.ok(!(detail + books).includes('\u202E'));
+    const bidi = await page.locator('#app').evaluate((el) => {
+      const css = globalThis as unknown as {
+        getComputedStyle(e: unknown): { unicodeBidi: string };
+      };
+      return css.getComputedStyle(el).unicodeBidi;
+    });
+    assert.equal(bidi, 'isolate', 'an app id is isolated from the text around it');
   });
 
   test('without JavaScript, the overview and a target page show their rows and numbers', async () => {
