@@ -62,10 +62,15 @@ export function targetPageText(s: StatusView | Record<string, never>, updated: s
   const parts: Record<string, Part> = { updated: { text: updated }, error: { text: '' } };
   const ids = ['delivery', 'listeners', 'posting', 'shares', 'latency'];
   for (const id of ids) parts[id] = card(DASH);
-  for (const id of ['delivery-detail', 'listener-detail', 'posting-detail', 'books']) {
+  for (const id of [
+    'delivery-detail',
+    'listener-detail',
+    'posting-detail',
+    'books',
+    'latency-detail',
+  ]) {
     parts[id] = { text: '' };
   }
-  parts['latency-detail'] = { text: '' };
   if (!('appId' in s) || !s.appId) {
     parts.app = { text: 'starting' };
     return { parts, lists: { problems: [], events: [] } };
