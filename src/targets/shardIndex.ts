@@ -1,7 +1,8 @@
 /**
  * Which shard this process is: `PROBE_SHARD_INDEX` when set; else the trailing `-N` of the host
  * name, as a Kubernetes StatefulSet names its pods (`probe-2` is shard 2); else 0. A problem
- * (a line for people) when it is not a whole number below the shard count.
+ * (a line for people) when it is not a whole number below the shard count. With one shard the
+ * host name is not read: a Deployment's pod (`probe-7d9f8-24567`) ends in digits too.
  */
 export function shardIndex(
   raw: string,
@@ -9,6 +10,7 @@ export function shardIndex(
   shards: number,
 ): { readonly index: number } | { readonly problem: string } {
   const given = raw.trim();
+  if (given === '' && shards === 1) return { index: 0 };
   // Every digit of the ordinal counts: `probe-12345` is shard 12345, refused past the count,
   // never the 0 that a name without digits gives.
   const source = given !== '' ? given : (/-(\d+)$/.exec(hostname ?? '')?.[1] ?? '0');

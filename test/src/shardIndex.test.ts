@@ -35,3 +35,10 @@ test('a pod ordinal of any length past the shard count is refused, never shard 0
   assert.deepEqual(shardIndex('', 'probe-0003', 4), { index: 3 });
   assert.deepEqual(shardIndex('', 'probe-12345', 20_000), { index: 12345 });
 });
+
+test('with one shard the host name is not read: a Deployment pod ending in digits starts', () => {
+  assert.deepEqual(shardIndex('', 'probe-7d9f8-24567', 1), { index: 0 });
+  assert.deepEqual(shardIndex('', 'probe-3', 1), { index: 0 });
+  // The variable is still checked.
+  assert.ok('problem' in shardIndex('1', 'probe-0', 1));
+});
