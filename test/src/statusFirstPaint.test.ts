@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { type Browser, chromium, type Page } from 'playwright-core';
-import { loadConfig } from '../../src/config/config';
+import { loadConfig } from '../../src/config/loadConfig';
 import type { RunningTarget } from '../../src/targets/runTarget';
 import { probeRoutes } from '../../src/web/routes';
 import { type HttpServer, startHttpServer } from '../../src/web/server';
