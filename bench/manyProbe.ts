@@ -70,6 +70,7 @@ export async function startProbeProcess(
   let datasets: Map<string, string>;
   if ('targetsFile' in how) {
     env.PROBE_TARGETS_FILE = how.targetsFile;
+    env.RELOAD_ENDPOINT_ENABLED = 'true'; // the reload bench asks by POST /-/reload
     datasets = how.datasets;
   } else {
     Object.assign(env, {

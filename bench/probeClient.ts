@@ -1,4 +1,4 @@
-import { loadConfig } from '../src/config/config';
+import { loadConfig } from '../src/config/loadConfig';
 import { secretValues } from '../src/config/secrets';
 import { createLogger } from '../src/logs/logger';
 import { startProbe } from '../src/probe';

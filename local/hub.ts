@@ -34,8 +34,11 @@ export interface Hub {
   sendRaw(datasetId: string, data: string | Buffer): void;
   /** Closes every open connection with this code, as a gateway restart would. */
   closeAll(code?: number): void;
-  /** Closes the oldest open connection of the dataset (1006 drops it without a close frame). */
-  closeOldest(datasetId: string, code?: number): void;
+  /**
+   * Closes the oldest open connection of the dataset (1006 drops it without a close frame),
+   * with `reason` (at most 123 bytes) for a hostile test's echo.
+   */
+  closeOldest(datasetId: string, code?: number, reason?: string): void;
   subscribers(datasetId: string): number;
   close(): Promise<void>;
 }
@@ -138,10 +141,10 @@ export async function startHub(options: HubOptions): Promise<Hub> {
     idleResets.get(ws)?.();
   }
 
-  function end(ws: WebSocket, code: number): void {
+  function end(ws: WebSocket, code: number, reason = 'Going away'): void {
     stats.closedByHub += 1;
     if (code === 1006) ws.terminate();
-    else ws.close(code, 'Going away');
+    else ws.close(code, reason);
   }
 
   const listening = await listen(server, options.port, options.host);
@@ -155,9 +158,9 @@ export async function startHub(options: HubOptions): Promise<Hub> {
     closeAll(code = 1001) {
       for (const set of byDataset.values()) for (const ws of set) end(ws, code);
     },
-    closeOldest(datasetId, code = 1001) {
+    closeOldest(datasetId, code = 1001, reason?: string) {
       const oldest = byDataset.get(datasetId)?.values().next().value;
-      if (oldest) end(oldest, code);
+      if (oldest) end(oldest, code, reason);
     },
     subscribers: (datasetId) => byDataset.get(datasetId)?.size ?? 0,
     close: () =>

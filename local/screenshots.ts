@@ -1,5 +1,5 @@
 import { chromium } from 'playwright-core';
-import { loadConfig } from '../src/config/config';
+import { loadConfig } from '../src/config/loadConfig';
 import { silentLogger } from '../src/logs/logger';
 import { startProbe } from '../src/probe';
 import { startCollector } from './collector';

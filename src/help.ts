@@ -1,6 +1,7 @@
 import { FLAG_FORMAT } from './config/configFormats';
-import type { Setting } from './config/setting';
+import type { Setting } from './config/settingKinds';
 import { allSettings } from './config/settings';
+import { IGNORED_SIGNALS, RELOAD_SIGNAL, STOP_SIGNALS, spoken } from './signalTable';
 
 /**
  * `--help`: the arguments, then every variable of the settings table with its meaning and
@@ -11,8 +12,8 @@ export function helpText(): string {
     'Usage: node dist/src/main.js [--check-config | --help | --version]',
     '',
     'Posts an event to the collector on a schedule, listens for it on the subscription and',
-    'exports Prometheus metrics. Without arguments it runs until SIGTERM, SIGINT, SIGHUP or',
-    'SIGQUIT (exit 0).',
+    `exports Prometheus metrics. Without arguments it runs until ${spoken(STOP_SIGNALS)}`,
+    `(exit 0); ${RELOAD_SIGNAL} reloads the targets file, ${spoken(IGNORED_SIGNALS, 'and')} are ignored.`,
     '',
     '  --check-config  check the configuration, list every value (secrets masked) and exit:',
     '                  0 when it is valid, 2 when not',

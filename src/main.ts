@@ -1,7 +1,8 @@
 // First: from here on SIGUSR1 cannot open the inspector (see userSignals.ts).
 import './userSignals';
+import { ownerOf } from '../streams/ownership';
 import { parseArgs } from './cli';
-import { type Config, ConfigError, describeConfig, loadConfig } from './config/config';
+import { type Config, ConfigError, describeConfig, loadConfig } from './config/loadConfig';
 import { lookalikeWarnings } from './config/lookalikes';
 import { secretValues } from './config/secrets';
 import { helpText } from './help';
@@ -45,8 +46,10 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<void
   }
   const { config, source } = started;
   if (command === 'check-config') {
-    const targets = source ? `\ntargets: ${source.initial.map((spec) => spec.id).join(', ')}` : '';
-    process.stdout.write(`${describeConfig(env)}${targets}\nconfig ok\n`);
+    // With a targets file the environment gives only the process-wide variables.
+    const settings = describeConfig(env, source ? 'process' : 'all');
+    const targets = source?.shard ? `\n${describeTargets(started.targetIds, source.shard)}` : '';
+    process.stdout.write(`${settings}${targets}\nconfig ok\n`);
     return;
   }
   const logger = createLogger(config.run.logLevel, {
@@ -58,16 +61,13 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<void
   const probe = await startProbe(config, logger, source);
   stopOnSignals(probe, logger, config.run.drainMs);
   if (file !== '') {
-    const { watchTargets } = await import('./targets/targetSource');
+    const { WATCH_EVERY_MS, watchTargets } = await import('./reload/watchTargets');
     watchTargets(file, WATCH_EVERY_MS, () => {
       logger.info('targets file changed, reloading');
-      void probe.reload();
+      void probe.reload('the file changed');
     });
   }
 }
-
-/** How often the targets file is looked at for a change (a change is seen within 5 s). */
-const WATCH_EVERY_MS = 2_000;
 
 type Started =
   | {
@@ -75,13 +75,15 @@ type Started =
       readonly source?: TargetSource;
       /** Variables the targets file reads secrets from: ours, though not in the table. */
       readonly secretNames: readonly string[];
+      /** Every target id of the targets file, all shards' (none without one). */
+      readonly targetIds: readonly string[];
     }
   | { readonly problems: readonly string[] };
 
 /** The one target the variables describe. */
 function oneTarget(env: NodeJS.ProcessEnv): Started {
   try {
-    return { config: loadConfig(env), secretNames: [] };
+    return { config: loadConfig(env), secretNames: [], targetIds: [] };
   } catch (error) {
     if (!(error instanceof ConfigError)) throw error;
     return { problems: error.problems };
@@ -91,10 +93,32 @@ function oneTarget(env: NodeJS.ProcessEnv): Started {
 /** The targets of the file: this shard's share of them. */
 async function manyTargets(file: string, env: NodeJS.ProcessEnv): Promise<Started> {
   const { targetsFile } = await import('./targets/targetSource');
-  return targetsFile(file, env, ({ targets }) => {
-    const index = shardIndex(targets.shardIndex, env.HOSTNAME, targets.shards);
-    return 'problem' in index ? index : { index: index.index, count: targets.shards };
-  });
+  const { guardedLoad, loadTimeoutMs } = await import('./reload/guardedLoad');
+  const timeoutMs = loadTimeoutMs(env);
+  return targetsFile(
+    file,
+    env,
+    ({ targets }) => {
+      const index = shardIndex(targets.shardIndex, env.HOSTNAME, targets.shards);
+      return 'problem' in index ? index : { index: index.index, count: targets.shards };
+    },
+    (path, env) => guardedLoad(path, env, timeoutMs),
+  );
+}
+
+/**
+ * `--check-config`'s list of the file's targets, each with the shard that runs it (as every
+ * shard decides alone from the same file and count), this one's marked: what a rollout runs.
+ */
+function describeTargets(ids: readonly string[], shard: { index: number; count: number }): string {
+  const here = ids.filter((id) => ownerOf(id, shard.count) === shard.index).length;
+  return [
+    `targets: ${ids.length} in the file, ${here} run by this process (shard ${shard.index} of ${shard.count})`,
+    ...ids.map((id) => {
+      const owner = ownerOf(id, shard.count);
+      return `  ${id}: shard ${owner}${owner === shard.index ? ' (this process)' : ''}`;
+    }),
+  ].join('\n');
 }
 
 /** Nothing from the network may end the process: log what escaped, count on the actors. */

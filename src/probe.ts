@@ -1,16 +1,19 @@
 import { postingWindowMs, readinessProblems } from '../streams/readiness';
 import type { TrackerState } from '../streams/trackerState';
 import { monotonicScheduler } from './clock';
-import type { Config } from './config/config';
+import type { Config } from './config/loadConfig';
 import { eventTable } from './logs/eventTable';
 import type { Logger } from './logs/logger';
 import { writeStdout } from './logs/stdout';
 import { createMetrics } from './metrics/metrics';
 import { registerProcessMetrics } from './metrics/metricsProcess';
+import { reloader } from './reload/reload';
+import { reloadEndpoint } from './reload/reloadEndpoint';
+import { readReloadToken } from './reload/reloadToken';
 import { type FinalBooks, finalBooks, type RunningTarget } from './targets/runTarget';
 import { createSharedServices } from './targets/sharedServices';
 import { type ReloadOutcome, startTargetSet, type TargetSource } from './targets/targetSet';
-import { probeRoutes, text } from './web/routes';
+import { probeRoutes } from './web/routes';
 import { startHttpServer } from './web/server';
 
 export type { ReloadOutcome, TargetSource } from './targets/targetSet';
@@ -23,8 +26,8 @@ export interface RunningProbe {
   state(): TrackerState | undefined;
   /** The targets running now, by id. */
   targets(): ReadonlyMap<string, RunningTarget>;
-  /** Loads the targets again and applies them as a difference by id. */
-  reload(): Promise<ReloadOutcome>;
+  /** Loads the targets again and applies them as a difference by id (see `reload/reload.ts`). */
+  reload(cause?: string): Promise<ReloadOutcome>;
   /**
    * Drains every target (posting stops, listening goes on until their events settle or the
    * drain deadline), reporting not ready meanwhile; resolves with each target's final books.
@@ -55,8 +58,12 @@ export async function startProbe(
     targets: source.initial.length,
     shard: source.shard ? `${source.shard.index} of ${source.shard.count}` : undefined,
   });
-  const set = startTargetSet(source, services, processMetrics, logger);
-  const { running, redact, reload } = set;
+  const token = config.reload.tokenFile
+    ? await readReloadToken(config.reload.tokenFile)
+    : undefined;
+  const set = startTargetSet(source, services, processMetrics, logger.secrets);
+  const { running, redact } = set;
+  const reload = reloader(source, set, processMetrics, logger);
   let draining = false;
 
   const first = (): RunningTarget | undefined => {
@@ -90,17 +97,7 @@ export async function startProbe(
         return problems;
       },
     }),
-    {
-      '/-/reload': async () => {
-        const outcome = await reload();
-        return outcome.ok
-          ? text(
-              200,
-              `reloaded: ${outcome.added} added, ${outcome.removed} removed, ${outcome.changed} changed\n`,
-            )
-          : text(400, `${outcome.problems.join('\n')}\n`);
-      },
-    },
+    { '/-/reload': reloadEndpoint({ enabled: config.reload.endpointEnabled, token }, reload) },
   ).catch((error: unknown) => {
     set.subscription.unsubscribe();
     throw error;
@@ -122,7 +119,7 @@ export async function startProbe(
     },
     state: () => first()?.state,
     targets: () => running,
-    reload,
+    reload: (cause = 'a call') => reload(cause),
     async drain() {
       draining = true;
       const targets = [...running.values()];

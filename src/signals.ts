@@ -1,19 +1,18 @@
 import type { Logger } from './logs/logger';
 import type { RunningProbe } from './probe';
+import { reloadOnSignal } from './reload/reloadSignal';
+import { STOP_SIGNALS } from './signalTable';
 import { reportIgnoredSignals } from './userSignals';
 
 /** Past the drain: time for the last log line and the HTTP server to close. */
 const STOP_MARGIN_MS = 5_000;
 
 /**
- * Every signal that asks a process to stop stops the probe cleanly, with exit code 0:
- * SIGTERM (Kubernetes, Docker), SIGINT (Ctrl-C) and SIGQUIT (Ctrl-\, and the graceful stop of
- * some process managers) — without SIGQUIT's core dump. SIGHUP reloads the targets, as
- * Prometheus and most daemons do (with one target from the variables there is nothing to
- * reload, and it says so).
+ * Every signal that asks a process to stop stops the probe cleanly, with exit code 0; SIGHUP
+ * reloads the targets (with one target from the variables there is nothing to reload, and it
+ * says so). Which signal does what is decided in `signalTable.ts`; the reload in
+ * `reload/reloadSignal.ts`.
  */
-export const STOP_SIGNALS = ['SIGTERM', 'SIGINT', 'SIGQUIT'] as const;
-
 /**
  * The first stop signal drains (see `streams/drain.ts`): posting stops, `/readyz` answers 503,
  * `/metrics` is still served, and the listeners stay until every event in flight settled or
@@ -42,10 +41,10 @@ export function stopOnSignals(probe: RunningProbe, logger: Logger, drainMs: numb
       .finally(() => process.exit(0));
   };
   for (const signal of STOP_SIGNALS) process.on(signal, () => stop(signal));
-  process.on('SIGHUP', () => {
-    if (stopping) return;
-    logger.info('reloading', { signal: 'SIGHUP' });
-    void probe.reload();
-  });
+  reloadOnSignal(
+    (cause) => probe.reload(cause),
+    () => stopping,
+    logger,
+  );
   reportIgnoredSignals((signal, why) => logger.warn('signal ignored', { signal, why }));
 }

@@ -11,7 +11,9 @@
  *
  * SIGQUIT, by contrast, says "quit": it stops the probe cleanly like SIGTERM (see signals.ts).
  */
-export const IGNORED_SIGNALS = ['SIGUSR1', 'SIGUSR2'] as const;
+import { IGNORED_SIGNALS } from './signalTable';
+
+export { IGNORED_SIGNALS };
 export type IgnoredSignal = (typeof IGNORED_SIGNALS)[number];
 
 const WHY: Record<IgnoredSignal, string> = {

@@ -1,4 +1,4 @@
-import { concat, defer, merge, type Observable, of, type OperatorFunction } from 'rxjs';
+import { concat, defer, merge, type Observable, type OperatorFunction, of } from 'rxjs';
 import { distinctUntilChanged, filter, groupBy, map, mergeMap, share, take } from 'rxjs/operators';
 
 /** A value from one target's pipeline, named by the target's id. */

@@ -30,9 +30,6 @@ export function registered(name: string, format: convict.Format): FormatName {
   return name;
 }
 
-/** convict quotes the value after the message, but not a falsy one (0): say it ourselves. */
-const falsy = (x: unknown): string => (x ? '' : `, got ${JSON.stringify(x)}`);
-
 /** Text longer than this is not a number, whatever it says. */
 const NUMBER_CHARS = 32;
 export const number = (text: string): number | string | Oversized => {
@@ -72,10 +69,9 @@ export function wholeFormat(min: number, max: number, what = 'a whole number'): 
       return /^\s*\d+\s*$/.test(text) ? Number(text) : text;
     },
     validate(x: unknown) {
-      if (typeof x !== 'number' || !Number.isSafeInteger(x) || x < 0) {
-        throw new Error('expected a whole number such as 3');
-      }
-      if (x < min || x > max) throw new Error(`expected ${what} from ${min} to ${max}${falsy(x)}`);
+      // One line for every wrong value (text, empty, negative, out of range): the range says it.
+      const ok = typeof x === 'number' && Number.isSafeInteger(x) && x >= min && x <= max;
+      if (!ok) throw new Error(`expected ${what} from ${min} to ${max}`);
     },
   });
 }
@@ -89,7 +85,7 @@ export function choiceFormat(choices: readonly string[]): FormatName {
     coerce: (text: string) => (choices.includes(word(text)) ? word(text) : text),
     validate(x: unknown) {
       if (typeof x !== 'string' || !choices.includes(x)) {
-        throw new Error(`must be one of the possible values: ${JSON.stringify(choices)}`);
+        throw new Error(`expected one of ${choices.join(', ')} (any case)`);
       }
     },
   });

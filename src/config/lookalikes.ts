@@ -1,3 +1,4 @@
+import { distance, isNearMiss } from './nearMiss';
 import { allSettings } from './settings';
 
 /**
@@ -76,13 +77,9 @@ function kubernetesServiceLinks(env: NodeJS.ProcessEnv): (name: string) => boole
     );
 }
 
-/** A typo: within two edits of one of ours, and fewer than a third of its length. */
-function nearMiss(name: string, known: readonly string[]): boolean {
-  return known.some((k) => {
-    const d = distance(name, k);
-    return d <= 2 && d * 3 < k.length;
-  });
-}
+/** A typo of one of ours, by the one "did you mean" rule. */
+const nearMiss = (name: string, known: readonly string[]): boolean =>
+  known.some((k) => isNearMiss(name, k));
 
 /** A trailing unit word, compared apart: `POST_TIMEOUT_MS` is nearest `POST_TIMEOUT_SECONDS`. */
 const stem = (name: string): string =>
@@ -92,21 +89,4 @@ const stem = (name: string): string =>
 export function nearest(name: string, known: readonly string[]): string {
   const score = (k: string) => distance(stem(name), stem(k)) * 1000 + distance(name, k);
   return known.reduce((best, k) => (score(k) < score(best) ? k : best));
-}
-
-/** Edits (insert, delete, substitute, swap two neighbours) from `a` to `b`. */
-export function distance(a: string, b: string): number {
-  const rows: number[][] = Array.from({ length: a.length + 1 }, (_, i) =>
-    Array.from({ length: b.length + 1 }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)),
-  );
-  for (let i = 1; i <= a.length; i++) {
-    for (let j = 1; j <= b.length; j++) {
-      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
-      rows[i][j] = Math.min(rows[i - 1][j] + 1, rows[i][j - 1] + 1, rows[i - 1][j - 1] + cost);
-      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) {
-        rows[i][j] = Math.min(rows[i][j], rows[i - 2][j - 2] + 1);
-      }
-    }
-  }
-  return rows[a.length][b.length];
 }

@@ -10,7 +10,7 @@ import {
   seconds,
   text,
   whole,
-} from './setting';
+} from './settingKinds';
 
 /** The groups that are one value for the whole process, set only by variable (never per target). */
 export const PROCESS_SETTINGS = {
@@ -89,6 +89,33 @@ export const PROCESS_SETTINGS = {
     ),
     replicas: processWide(
       whole('PROBE_TARGET_REPLICAS', 1, 'how many live shards probe each target', [1, 10]),
+    ),
+  },
+  // How the targets are reloaded (see src/reload/reload.ts).
+  reload: {
+    // Off by default, as Prometheus's --web.enable-lifecycle: a reload costs a full load.
+    endpointEnabled: processWide(
+      flag(
+        'RELOAD_ENDPOINT_ENABLED',
+        'answer POST /-/reload (off: 403; SIGHUP and a change of the file reload either way)',
+      ),
+    ),
+    // A path, never the token itself: the token stays out of the environment and the table.
+    tokenFile: processWide(
+      text(
+        'RELOAD_TOKEN_FILE',
+        'a file whose content (trimmed) is the token POST /-/reload must send as Authorization: Bearer; unset, none is asked',
+        4096,
+        { kind: 'optional', default: '' },
+      ),
+    ),
+    timeoutMs: processWide(
+      seconds(
+        'RELOAD_TIMEOUT_SECONDS',
+        10,
+        'the longest a load of the targets file may take; past it the load is stopped, fails, and the running targets stay',
+        [0.1, 600],
+      ),
     ),
   },
   run: {

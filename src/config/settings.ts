@@ -1,5 +1,5 @@
 import { PROCESS_SETTINGS } from './processSettings';
-import type { Fields, Setting } from './setting';
+import type { Fields, Setting } from './settingKinds';
 import { TARGET_SETTINGS } from './targetSettings';
 
 export type { LogLevel } from '../logs/logger';

@@ -18,7 +18,7 @@ import {
   URL_CHARS,
   url,
   whole,
-} from './setting';
+} from './settingKinds';
 
 /**
  * The groups each target may set: in a targets file, per target or in its defaults; without

@@ -1,5 +1,6 @@
 import { escapeControls } from './controlChars';
 import { redactor } from './redact';
+import { createSecretBook, type SecretBook } from './secretBook';
 import { writeStdout } from './stdout';
 
 export type LogFields = Record<string, unknown>;
@@ -15,6 +16,11 @@ export interface Logger {
   error(message: string, fields?: LogFields): void;
   /** A logger whose lines carry `fields` first and mask `secrets` as well (a target's). */
   child(fields: LogFields, secrets?: readonly string[]): Logger;
+  /**
+   * Every secret of the process, shared by this logger and all its children, and by whatever
+   * else shows text (pages, answers): told of each target set loaded.
+   */
+  readonly secrets: SecretBook;
 }
 
 const RANK: Record<LogLevel, number> = { debug: 10, info: 20, warn: 30, error: 40 };
@@ -29,8 +35,10 @@ const RANK: Record<LogLevel, number> = { debug: 10, info: 20, warn: 30, error: 4
 export interface LoggerOptions {
   /** `time LEVEL message k=v` instead of JSON. */
   readonly human?: boolean;
-  /** Masked wherever they appear in a line. */
+  /** Masked wherever they appear in a line: the process's own, for its secret book. */
   readonly secrets?: readonly string[];
+  /** The secret book to share (a child's parent's); made from `secrets` when not given. */
+  readonly book?: SecretBook;
   readonly write?: (line: string) => void;
   /** Fields every line carries first (a target's id). */
   readonly fields?: LogFields;
@@ -40,7 +48,10 @@ const toStdout = (line: string): void => writeStdout(`${line}\n`);
 
 export function createLogger(level: LogLevel, options: LoggerOptions = {}): Logger {
   const { human = false, secrets = [], write = toStdout, fields: fixed = {} } = options;
-  const redact = redactor(secrets);
+  const book = options.book ?? createSecretBook(secrets);
+  // A child's own secrets, masked in its lines even before the book is told of them.
+  const own = options.book && secrets.length > 0 ? redactor(secrets) : (text: string) => text;
+  const redact = (text: string) => own(book.redact(text));
   const log =
     (at: LogLevel) =>
     (message: string, own: LogFields = {}) => {
@@ -66,9 +77,11 @@ export function createLogger(level: LogLevel, options: LoggerOptions = {}): Logg
     child: (fields, more = []) =>
       createLogger(level, {
         ...options,
+        book,
         fields: { ...fixed, ...fields },
-        secrets: [...secrets, ...more],
+        secrets: options.book ? [...secrets, ...more] : more,
       }),
+    secrets: book,
   };
 }
 
@@ -80,4 +93,5 @@ export const silentLogger: Logger = {
   warn() {},
   error() {},
   child: () => silentLogger,
+  secrets: createSecretBook(),
 };

@@ -1,22 +1,23 @@
+import { escapeControls } from './controlChars';
+import { spelled } from './spelled';
+
 /**
  * Everything a person or a scraper can read — log lines, the status page and its JSON, the
- * event table, configuration errors — passes through one redactor.
+ * event table, configuration errors, reload answers — passes through one redactor.
  */
 /**
- * Masks every given secret in every form a far side or our own encoders give it — as is,
- * percent-encoded (`encodeURIComponent`, `encodeURI`, either case of hex), form-encoded (`+`
- * for a space), JSON-escaped, or escaped for a terminal (`\x1b`), in any mix — and the value
- * of any token-like query parameter, bearer tokens, and URL userinfo.
+ * Masks every given secret in every spelling a far side, an echo of an echo or our own encoders
+ * give it — as is; percent-encoded once or more (either case of hex, `%2522`); form-encoded
+ * (`+` for a space); backslash-escaped to any depth (JSON once `\"`, twice `\\\"`, `\/`,
+ * `\u0022`, a terminal's `\x1b`); HTML-escaped (`&quot;`, `&#34;`, `&#x22;`) — in any mix,
+ * character by character (see `spelled`); and the value of any token-like query parameter,
+ * bearer tokens, and URL userinfo. Its cost per text does not grow with the number of secrets:
+ * each is looked up by its first bytes as spelled.
  */
 export function redactor(secrets: readonly string[]): (text: string) => string {
-  // Secrets shorter than four characters are not masked word by word: they would mangle text.
-  const known = [...new Set(secrets)].filter((s) => s.length >= 4);
-  // Longest first, so a secret that holds another is masked whole.
-  known.sort((a, b) => b.length - a.length);
-  const patterns = known.map((s) => (s.length <= MAX_PATTERN_CHARS ? inAnyForm(s) : inFewForms(s)));
-  const anyKnown = known.length > 0 ? new RegExp(patterns.join('|'), 'g') : undefined;
+  const index = indexOf(secrets);
   return (text) => {
-    let out = anyKnown ? text.replace(anyKnown, '***') : text;
+    let out = index.size > 0 ? maskKnown(text, index) : text;
     out = out.replace(
       /([?&](?:token|webhook_token|access_token|client_secret)=)[^&\s"']*/gi,
       '$1***',
@@ -28,45 +29,80 @@ export function redactor(secrets: readonly string[]): (text: string) => string {
   };
 }
 
+/** A secret is looked up by this many of its first bytes as spelled. */
+const KEY = 4;
+
+interface Index {
+  readonly size: number;
+  readonly buckets: Map<string, string[]>;
+  /** The shortest key: secrets spelled shorter than `KEY` are keyed by all they have. */
+  readonly shortest: number;
+}
+
 /**
- * Past this a secret is matched in its whole forms only: the configuration refuses a secret
- * that long, but its error is masked with the secret as given, and a pattern per character of
- * 20,000 characters is more than a regular expression may hold.
+ * Each secret as spelled, by its first bytes, longest first (a secret that holds another is
+ * masked whole). A secret whose text holds an escape of its own (`%41`, `\u0041`, `&amp;`)
+ * spells otherwise once encoded again, so each of the encodings it may meet is indexed too.
+ * Secrets shorter than four characters are not masked: they would mangle text.
  */
-const MAX_PATTERN_CHARS = 4096;
-
-const inFewForms = (secret: string): string =>
-  [
-    secret,
-    encodeURIComponent(secret),
-    new URLSearchParams({ v: secret }).toString().slice(2),
-    JSON.stringify(secret).slice(1, -1),
-  ]
-    .map(escapeRegExp)
-    .join('|');
-
-/** A pattern that matches `secret` with each character in any of the forms it may take. */
-function inAnyForm(secret: string): string {
-  return [...secret].map((c) => `(?:${formsOf(c).join('|')})`).join('');
+function indexOf(secrets: readonly string[]): Index {
+  const index = new Map<string, string[]>();
+  for (const secret of new Set(secrets)) {
+    if (secret.length < 4) continue;
+    for (const form of new Set(encodings(secret))) {
+      const { bytes } = spelled(form);
+      // Spelled shorter than the key (mostly backslashes): looked up by all it has.
+      const key = bytes.slice(0, KEY);
+      if (key === '') continue;
+      const bucket = index.get(key) ?? [];
+      if (!bucket.includes(bytes)) bucket.push(bytes);
+      index.set(key, bucket);
+    }
+  }
+  for (const bucket of index.values()) bucket.sort((a, b) => b.length - a.length);
+  const shortest = Math.min(KEY, ...[...index.keys()].map((key) => key.length));
+  return { size: index.size, buckets: index, shortest };
 }
 
-function formsOf(c: string): string[] {
-  const forms = [escapeRegExp(c)];
-  const bytes = [...Buffer.from(c, 'utf8')];
-  forms.push(bytes.map((b) => `%${hex(b, 2)}`).join(''));
-  if (c === ' ') forms.push('\\+');
-  const json = JSON.stringify(c).slice(1, -1);
-  if (json !== c) forms.push(escapeRegExp(json));
-  // Any character may be written \uXXXX in JSON (a surrogate pair for one past U+FFFF).
-  forms.push([...Array(c.length).keys()].map((i) => `\\\\u${hex(c.charCodeAt(i), 4)}`).join(''));
-  if (c.charCodeAt(0) < 0x100) forms.push(`\\\\x${hex(c.charCodeAt(0), 2)}`);
-  return forms;
+const json = (text: string): string => JSON.stringify(text).slice(1, -1);
+
+const encodings = (secret: string): string[] => [
+  secret,
+  encodeURIComponent(secret),
+  new URLSearchParams({ v: secret }).toString().slice(2),
+  json(secret),
+  json(json(secret)),
+  secret.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`),
+  escapeControls(secret),
+  escapeControls(json(secret), true),
+];
+
+/** The text with every spelling of an indexed secret replaced by `***`. */
+function maskKnown(text: string, index: Index): string {
+  const { bytes, from, to } = spelled(text);
+  let out = '';
+  let kept = 0; // the text before this is written to `out`
+  let i = 0;
+  while (i < bytes.length) {
+    const found = lookUp(bytes, i, index);
+    if (found === 0) {
+      i += 1;
+      continue;
+    }
+    const start = Math.max(from[i], kept);
+    out += `${text.slice(kept, start)}***`;
+    kept = to[i + found - 1];
+    i += found;
+  }
+  return kept === 0 ? text : out + text.slice(kept);
 }
 
-/** A number in hex digits of either case. */
-const hex = (value: number, digits: number): string =>
-  [...value.toString(16).padStart(digits, '0')]
-    .map((d) => (/[a-f]/.test(d) ? `[${d}${d.toUpperCase()}]` : d))
-    .join('');
-
-const escapeRegExp = (text: string): string => text.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
+/** The length of the longest secret spelled at `i`, 0 when none is. */
+function lookUp(bytes: string, i: number, { buckets, shortest }: Index): number {
+  for (let length = KEY; length >= shortest; length--) {
+    const bucket = buckets.get(bytes.slice(i, i + length));
+    if (bucket === undefined) continue;
+    for (const secret of bucket) if (bytes.startsWith(secret, i)) return secret.length;
+  }
+  return 0;
+}

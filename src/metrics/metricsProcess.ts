@@ -1,4 +1,4 @@
-import { Gauge, type Registry } from 'prom-client';
+import { Counter, Gauge, type Registry } from 'prom-client';
 
 /** What the info series says of a target. */
 interface TargetSpec {
@@ -13,8 +13,13 @@ interface TargetSpec {
 export interface ProcessMetrics {
   /** The targets this process runs now, and how many the file holds for all shards. */
   configured(running: readonly TargetSpec[], inFile?: number): void;
-  reloaded(ok: boolean): void;
+  /** A load of the targets came to an end: applied, refused for problems, or failed to finish. */
+  reloaded(outcome: ReloadResult): void;
 }
+
+/** How a load ended: `refused`, a file with problems; `failed`, one that could not finish. */
+export type ReloadResult = 'applied' | 'refused' | 'failed';
+const RESULTS: readonly ReloadResult[] = ['applied', 'refused', 'failed'];
 
 /**
  * The process's own series: the targets configured and owned, each target's info (dataset,
@@ -41,6 +46,13 @@ export function registerProcessMetrics(
     'probe_config_last_reload_success_timestamp_seconds',
     'When the targets were last loaded successfully (unix seconds).',
   );
+  const reloads = new Counter({
+    name: 'probe_config_reloads_total',
+    help: 'Loads of the targets after the start, by outcome: applied, refused (problems) or failed (too slow, too big).',
+    labelNames: ['outcome'],
+    registers,
+  });
+  for (const outcome of RESULTS) reloads.labels(outcome).inc(0);
   gauge('probe_shard_info', 'Constant 1: which shard this process is, of how many.', [
     'shard',
     'shards',
@@ -83,7 +95,9 @@ export function registerProcessMetrics(
       owned.set(running.length);
       refreshInfo();
     },
-    reloaded(ok) {
+    reloaded(outcome) {
+      reloads.labels(outcome).inc();
+      const ok = outcome === 'applied';
       reloadOk.set(ok ? 1 : 0);
       if (ok) reloadAt.set(Date.now() / 1000);
     },

@@ -1,6 +1,6 @@
 import axios, { type GenericAbortSignal } from 'axios';
 import { backoffDelay } from '../../streams/backoff';
-import type { Config } from '../config/config';
+import type { Config } from '../config/loadConfig';
 import { describeHttpError } from './httpError';
 import { pathSegment } from './pathSegment';
 import { watchedTransport } from './postAttempt';

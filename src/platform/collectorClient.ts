@@ -2,7 +2,7 @@ import * as http from 'node:http';
 import * as https from 'node:https';
 import axios, { AxiosError, type AxiosInstance, type AxiosRequestConfig } from 'axios';
 import axiosRetry, { exponentialDelay } from 'axios-retry';
-import type { Config } from '../config/config';
+import type { Config } from '../config/loadConfig';
 import { type TokenSource, untilAborted } from './auth';
 import { type AttemptHooks, answerOf, watchedTransport } from './postAttempt';
 

@@ -8,7 +8,7 @@ import {
 import { Observable } from 'rxjs';
 import { PostFailure, type PostFn } from '../../streams/posting';
 import type { PostProgress } from '../../streams/postMessages';
-import type { Config } from '../config/config';
+import type { Config } from '../config/loadConfig';
 import { postDeadlineMs } from '../config/postDeadline';
 import { TokenError, type TokenSource } from './auth';
 import { isCollectorSuccess, NOT_THE_COLLECTORS_ANSWER } from './collectorAnswer';

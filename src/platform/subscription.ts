@@ -5,7 +5,7 @@ import makeWebSocketObservable, { type WebSocketLike } from 'rxjs-websockets';
 import WebSocket from 'ws';
 import { type ConnectFn, ConnectionEnded } from '../../streams/connection';
 import { type Disconnect, type SocketEvent, WIRE_TEXT_CHARS } from '../../streams/socketMessages';
-import type { Config } from '../config/config';
+import type { Config } from '../config/loadConfig';
 import { earliestNotAfter } from './certExpiry';
 
 export interface SubscriptionOptions

@@ -1,4 +1,4 @@
-import type { Setting } from '../config/setting';
+import type { Setting } from '../config/settingKinds';
 import { allSettings } from '../config/settings';
 
 /**
@@ -11,7 +11,9 @@ export function keyOf(env: string): string {
     .replace(/^PROBE_/, '')
     .toLowerCase()
     .split('_');
-  return words.map((word, i) => (i === 0 ? word : word[0].toUpperCase() + word.slice(1))).join('');
+  return words
+    .map((word, i) => (i === 0 ? word : word.charAt(0).toUpperCase() + word.slice(1)))
+    .join('');
 }
 
 /** The keys of an entry that are not settings. */

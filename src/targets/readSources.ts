@@ -1,5 +1,5 @@
-import type { Stats } from 'node:fs';
-import { readdir, readFile, realpath, stat } from 'node:fs/promises';
+import { constants, type Stats } from 'node:fs';
+import { open, readdir, realpath, stat } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import type { TargetProblem } from './problem';
 
@@ -55,20 +55,34 @@ export async function readSources(path: string): Promise<Sources> {
     return problem(path, `cannot list it (${codeOf(error)})`);
   }
   const result: Sources = { sources: [], problems: [] };
+  const files: { file: string; real: string; entry: Stats }[] = [];
   for (const name of names) {
     const file = join(path, name);
-    let entry: Stats;
+    const real = join(folder, name);
     try {
-      entry = await stat(join(folder, name));
+      const entry = await stat(real);
+      if (entry.isFile()) files.push({ file, real, entry });
     } catch (error) {
       if (codeOf(error) === 'ENOENT') continue; // a link to a file that is gone
       result.problems.push({ file, message: `cannot read it (${codeOf(error)})` });
-      continue;
     }
-    if (!entry.isFile()) continue;
-    const read = await readOne(join(folder, name), entry);
-    if ('text' in read) result.sources.push({ file, dir: path, text: read.text });
-    else result.problems.push({ file, message: read.message });
+  }
+  // The limit is the ConfigMap's, all files together: many files each under it are refused
+  // as a whole, before any of them is read (a file over it alone is named, as it is alone).
+  const total = files.reduce((sum, { entry }) => sum + entry.size, 0);
+  if (total > MAX_FILE_BYTES && files.every(({ entry }) => entry.size <= MAX_FILE_BYTES)) {
+    return problem(
+      path,
+      `holds ${total} bytes of files, more than ${MAX_FILE_BYTES} (a ConfigMap's most, all files together)`,
+    );
+  }
+  let left = MAX_FILE_BYTES;
+  for (const { file, real, entry } of files) {
+    const read = await readOne(real, entry, left);
+    if ('text' in read) {
+      left -= read.bytes;
+      result.sources.push({ file, dir: path, text: read.text });
+    } else result.problems.push({ file, message: read.message });
   }
   if (result.sources.length === 0 && result.problems.length === 0) {
     return problem(path, 'holds no *.yaml, *.yml or *.json file');
@@ -76,12 +90,40 @@ export async function readSources(path: string): Promise<Sources> {
   return result;
 }
 
-async function readOne(path: string, info: Stats): Promise<{ text: string } | { message: string }> {
-  if (info.size > MAX_FILE_BYTES) {
-    return { message: `is ${info.size} bytes, more than ${MAX_FILE_BYTES} (a ConfigMap's most)` };
-  }
+/**
+ * The file's text, read to at most `budget` bytes: a file that grew after its size was looked at
+ * (or reports none, as a device does) is still refused without being read whole.
+ */
+async function readOne(
+  path: string,
+  info: Stats,
+  budget = MAX_FILE_BYTES,
+): Promise<{ text: string; bytes: number } | { message: string }> {
+  const tooBig = (size: number) => ({
+    message:
+      size > MAX_FILE_BYTES
+        ? `is ${size} bytes, more than ${MAX_FILE_BYTES} (a ConfigMap's most)`
+        : `takes the files past ${MAX_FILE_BYTES} bytes together (a ConfigMap's most)`,
+  });
+  if (info.size > budget) return tooBig(info.size);
   try {
-    return { text: await readFile(path, 'utf8') };
+    // Without blocking, and only a regular file: one swapped for a FIFO since it was looked at
+    // would otherwise hold a thread of the pool forever.
+    const file = await open(path, constants.O_RDONLY | constants.O_NONBLOCK);
+    try {
+      if (!(await file.stat()).isFile()) return { message: 'is not a regular file' };
+      const buffer = Buffer.alloc(budget + 1);
+      let length = 0;
+      for (;;) {
+        const { bytesRead } = await file.read(buffer, length, buffer.length - length);
+        if (bytesRead === 0) break;
+        length += bytesRead;
+        if (length > budget) return tooBig(length);
+      }
+      return { text: buffer.toString('utf8', 0, length), bytes: length };
+    } finally {
+      await file.close();
+    }
   } catch (error) {
     return { message: `cannot read it (${codeOf(error)})` };
   }

@@ -1,6 +1,6 @@
-import { type Config, ConfigError, loadConfig } from '../config/config';
+import { type Config, ConfigError, loadConfig } from '../config/loadConfig';
 import { allSettings } from '../config/settings';
-import { keyOf, targetSettings } from './keys';
+import { keyOf, processSettings, targetSettings } from './keys';
 import type { TargetProblem } from './problem';
 import { readSecret, type SecretRef } from './secretRef';
 
@@ -21,10 +21,14 @@ export interface EntryInFile {
   readonly lineOf: (path: readonly (string | number)[]) => number | undefined;
 }
 
-const VARIABLES = allSettings()
-  .map(({ setting }) => setting.env)
-  .sort((a, b) => b.length - a.length);
-const MENTION = new RegExp(`\\b(${VARIABLES.join('|')})\\b`, 'g');
+/** Any variable of the table named in a line; longest first, so none matches inside another. */
+const mentionOf = (names: string[]) =>
+  new RegExp(`\\b(${names.sort((a, b) => b.length - a.length).join('|')})\\b`, 'g');
+const MENTION = mentionOf(allSettings().map(({ setting }) => setting.env));
+/** A target's own variables, which a file names by its keys (the process-wide keep their names). */
+const TARGET_MENTION = mentionOf(targetSettings().map(({ setting }) => setting.env));
+/** The process-wide variables: set only in the environment, so told there, once. */
+const PROCESS_WIDE = new Set(processSettings().map(({ setting }) => setting.env));
 
 /**
  * A target's configuration, checked by the very loader that checks the variables: its values
@@ -46,7 +50,11 @@ export async function resolveTarget(
     for (const line of error.problems) {
       const mentioned = [...line.matchAll(MENTION)].map((m) => m[1]);
       if (mentioned.some((name) => skip.has(keyOf(name)))) continue; // told already
-      const from = new Set(mentioned.map((name) => origins.get(name)));
+      // A line only about process-wide variables is the environment's (once, not per target).
+      const own = mentioned.filter((name) => !PROCESS_WIDE.has(name));
+      const from = new Set(
+        own.length === 0 && mentioned.length > 0 ? ['environment'] : own.map((n) => origins.get(n)),
+      );
       // Told where it can be mended: the target if it sets any of it, else its file's defaults,
       // else the environment; a value no one set (a required one) is the target's to set.
       const origin = from.has('target')
@@ -60,7 +68,7 @@ export async function resolveTarget(
         problems.push({ file: 'environment', message: line });
         continue;
       }
-      const inKeys = line.replace(MENTION, (name) => keyOf(name));
+      const inKeys = line.replace(TARGET_MENTION, (name) => keyOf(name));
       const split = inKeys.indexOf(': ');
       const [key, message] =
         split < 0 ? [undefined, inKeys] : [inKeys.slice(0, split), inKeys.slice(split + 2)];

@@ -7,7 +7,7 @@ import { delayToSlotMs } from '../../streams/phase';
 import { probe$ } from '../../streams/probe';
 import type { TrackerState } from '../../streams/trackerState';
 import { monotonicScheduler } from '../clock';
-import type { Config } from '../config/config';
+import type { Config } from '../config/loadConfig';
 import { secretValues } from '../config/secrets';
 import { logEffect } from '../logs/effectLog';
 import { createPoster } from '../platform/poster';

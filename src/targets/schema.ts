@@ -1,4 +1,4 @@
-import type { Setting } from '../config/setting';
+import type { Setting } from '../config/settingKinds';
 import { CONTROL_CLASS } from '../logs/controlChars';
 import { type KeyedSetting, targetSettings } from './keys';
 

@@ -35,7 +35,7 @@ export function schemaProblems(file: string, parsed: Parsed): TargetProblem[] {
         file,
         line: parsed.lineOf(full),
         entry,
-        key: [...keys, ...(missing ? [missing] : [])].join('.') || undefined,
+        key: shownKey([...keys, ...(missing ? [missing] : [])]),
         message: messageOf(error, entry, keys, value(parsed.value, path)),
       },
     ];
@@ -79,8 +79,28 @@ const KINDS: Record<string, string> = {
   array: 'a list',
   null: 'nothing',
 };
-const kindOf = (x: unknown): string =>
-  KINDS[x === null ? 'null' : Array.isArray(x) ? 'array' : typeof x] ?? typeof x;
+const kindOf = (x: unknown): string => {
+  // YAML's .nan and .inf (and 1e400, which overflows to it) are numbers no setting can take.
+  if (Number.isNaN(x)) return 'not a number (.nan)';
+  if (x === Number.POSITIVE_INFINITY) return 'infinity (.inf, or a number too large)';
+  if (x === Number.NEGATIVE_INFINITY) return 'minus infinity (-.inf, or a number too large)';
+  const kind = x === null ? 'null' : Array.isArray(x) ? 'array' : typeof x;
+  return Object.hasOwn(KINDS, kind) ? KINDS[kind] : kind;
+};
+
+/**
+ * A key path as a problem line shows it: plain words as written, anything else quoted with every
+ * character past printable ASCII escaped, so no key can break the line or turn its text around.
+ */
+const shownKey = (keys: readonly string[]): string | undefined =>
+  keys.length === 0
+    ? undefined
+    : keys.map((key) => (/^[A-Za-z0-9_-]+$/.test(key) ? key : quoted(key))).join('.');
+const quoted = (key: string): string =>
+  JSON.stringify(key).replace(
+    /[^\x20-\x7e]/g,
+    (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
+  );
 
 function messageOf(
   error: ErrorObject,
@@ -98,7 +118,10 @@ function messageOf(
         return 'a secret is never written in the file: write {env: VARIABLE} or {file: PATH}';
       }
       const quote = params.type === 'string' && typeof found !== 'object' ? ' (quote it)' : '';
-      return `expected ${KINDS[String(params.type)]}, got ${kindOf(found)}${quote}`;
+      const expected = KINDS[String(params.type)] ?? String(params.type);
+      // .nan and .inf are numbers to YAML, and none a setting can take: say it is the finiteness.
+      const finite = typeof found === 'number' && !Number.isFinite(found);
+      return `expected ${finite ? expected.replace(/^an? /, 'a finite ') : expected}, got ${kindOf(found)}${quote}`;
     }
     case 'enum':
       return `expected one of ${(params.allowedValues as unknown[]).join(', ')}`;

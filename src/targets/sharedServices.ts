@@ -1,7 +1,7 @@
 import type { Agent } from 'node:http';
 import { interval, type Observable, share } from 'rxjs';
 import { monotonicScheduler } from '../clock';
-import type { Config } from '../config/config';
+import type { Config } from '../config/loadConfig';
 import type { Logger } from '../logs/logger';
 import type { ProbeMetrics } from '../metrics/metrics';
 import { type HttpMetrics, registerHttpMetrics } from '../metrics/metricsHttp';
@@ -13,7 +13,10 @@ export interface SharedServices {
   readonly metrics: ProbeMetrics;
   /** A target's HTTP series (its collector's phases, its certificates), in the one registry. */
   readonly httpMetrics: (targetId: string, collectorUrl: string) => HttpMetrics;
-  /** A logger whose every line names the target and masks its secrets. */
+  /**
+   * A logger whose every line names the target and masks every secret of the process (the
+   * logger's secret book, which knows each target's), its own first among them.
+   */
   readonly loggerFor: (targetId: string, secrets: readonly string[]) => Logger;
   /**
    * The token source of a target's client credentials: one per token server, realm and client,

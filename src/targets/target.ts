@@ -1,4 +1,4 @@
-import type { Config } from '../config/config';
+import type { Config } from '../config/loadConfig';
 import type { TargetProblem } from './problem';
 
 /** One dataset in one environment, as the probe runs it. */

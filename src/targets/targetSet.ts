@@ -1,22 +1,25 @@
 import { BehaviorSubject, type Subscription } from 'rxjs';
 import { perTarget } from '../../streams/perTarget';
 import { secretValues } from '../config/secrets';
-import type { Logger } from '../logs/logger';
-import { redactor } from '../logs/redact';
+import type { SecretBook } from '../logs/secretBook';
 import type { ProcessMetrics } from '../metrics/metricsProcess';
-import { sameTarget } from './diffTargets';
+import { diffTargets, sameTarget } from './diffTargets';
 import { type RunningTarget, runTarget, type TargetSpec } from './runTarget';
 import type { SharedServices } from './sharedServices';
+
+/** What a load gave: the targets (this shard's), or why there are none to apply. */
+export type Loaded =
+  | { readonly targets: readonly TargetSpec[]; readonly configured?: number }
+  | { readonly problems: readonly string[] }
+  /** The load could not finish (too slow, too big): nothing is known of the file. */
+  | { readonly failed: string };
 
 /** Where the targets come from: the ones to start with, and how to read them again. */
 export interface TargetSource {
   readonly initial: readonly TargetSpec[];
   /** Targets in the whole file (all shards); `initial.length` when not given. */
   readonly configured?: number;
-  readonly load?: () => Promise<
-    | { readonly targets: readonly TargetSpec[]; readonly configured?: number }
-    | { readonly problems: readonly string[] }
-  >;
+  readonly load?: () => Promise<Loaded>;
   /** The shard this process is, for `probe_shard_info`. */
   readonly shard?: { readonly index: number; readonly count: number };
 }
@@ -29,24 +32,31 @@ export type ReloadOutcome =
       readonly removed: number;
       readonly changed: number;
     }
-  | { readonly ok: false; readonly problems: readonly string[] };
+  | {
+      readonly ok: false;
+      readonly problems: readonly string[];
+      /** The load could not finish (too slow, too big), rather than found problems. */
+      readonly failed?: true;
+    };
 
 export interface TargetSet {
   /** The targets running now, by id. */
   readonly running: ReadonlyMap<string, RunningTarget>;
-  /** Masks every running target's secrets (a server may echo one onto a page). */
+  /** Masks every secret of the process, every target's, loaded now or before (see SecretBook). */
   redact(text: string): string;
-  /** Loads the targets again and applies them as a difference by id; one at a time. */
-  reload(): Promise<ReloadOutcome>;
+  /** Applies a loaded set as a difference by id (see `reload/reload.ts` for how loads come). */
+  apply(loaded: { readonly targets: readonly TargetSpec[]; readonly configured?: number }): {
+    readonly added: number;
+    readonly removed: number;
+    readonly changed: number;
+  };
   /**
-   * Drains every target (see `streams/drain.ts`) and takes no reload more; resolves once each
+   * Drains every target (see `streams/drain.ts`) and takes no set more; resolves once each
    * pipeline has ended.
    */
   drain(): Promise<void>;
   readonly subscription: Subscription;
 }
-
-const NOTHING_CHANGED: ReloadOutcome = { ok: true, added: 0, removed: 0, changed: 0 };
 
 /**
  * The running targets: one pipeline each (`perTarget`), following the target set, which a
@@ -58,14 +68,15 @@ export function startTargetSet(
   source: TargetSource,
   services: SharedServices,
   processMetrics: ProcessMetrics,
-  logger: Logger,
+  secrets: SecretBook,
 ): TargetSet {
   const byId = (specs: readonly TargetSpec[]) => new Map(specs.map((spec) => [spec.id, spec]));
   const set$ = new BehaviorSubject(byId(source.initial));
   const running = new Map<string, RunningTarget>();
-  const masker = (specs: readonly TargetSpec[]) =>
-    redactor(specs.flatMap((spec) => secretValues(spec.config)));
-  let redact = masker(source.initial);
+  // The process's secret book learns each target set before any of its targets runs.
+  const tell = (specs: readonly TargetSpec[]) =>
+    secrets.loaded(specs.flatMap((spec) => secretValues(spec.config)));
+  tell(source.initial);
   let configured = source.configured;
   let drained: () => void = () => {};
   const allDrained = new Promise<void>((resolve) => {
@@ -87,45 +98,19 @@ export function startTargetSet(
   );
   subscription.add(() => drained());
 
-  const reloadOnce = async (): Promise<ReloadOutcome> => {
-    if (!source.load) {
-      logger.info('nothing to reload: the one target comes from the variables');
-      return NOTHING_CHANGED;
-    }
-    const loaded = await source.load().catch((error: unknown) => ({
-      problems: [`targets could not be read: ${String(error)}`],
-    }));
-    if ('problems' in loaded) {
-      processMetrics.reloaded(false);
-      logger.error('reload refused, the running targets stay', { problems: loaded.problems });
-      return { ok: false, problems: loaded.problems };
-    }
-    const before = set$.value;
-    const after = byId(loaded.targets);
-    const changed = (spec: TargetSpec) => {
-      const old = before.get(spec.id);
-      return old !== undefined && !sameTarget(old, spec);
-    };
-    const outcome = {
-      ok: true as const,
-      added: [...after.keys()].filter((id) => !before.has(id)).length,
-      removed: [...before.keys()].filter((id) => !after.has(id)).length,
-      changed: [...after.values()].filter(changed).length,
-    };
-    redact = masker(loaded.targets);
-    configured = loaded.configured;
-    set$.next(after);
-    processMetrics.reloaded(true);
-    logger.info('targets reloaded', { targets: after.size, ...outcome });
-    return outcome;
-  };
-  let reloading = Promise.resolve(NOTHING_CHANGED);
   return {
     running,
-    redact: (text) => redact(text),
-    reload() {
-      reloading = reloading.then(reloadOnce, reloadOnce);
-      return reloading;
+    redact: secrets.redact,
+    apply(loaded) {
+      const diff = diffTargets([...set$.value.values()], loaded.targets);
+      tell(loaded.targets);
+      configured = loaded.configured;
+      set$.next(byId(loaded.targets));
+      return {
+        added: diff.added.length,
+        removed: diff.removed.length,
+        changed: diff.changed.length,
+      };
     },
     drain() {
       set$.complete();

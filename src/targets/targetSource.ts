@@ -1,11 +1,10 @@
-import { createHash } from 'node:crypto';
 import { owns } from '../../streams/ownership';
-import type { Config } from '../config/config';
-import { loadTargets } from './loadTargets';
+import type { Config } from '../config/loadConfig';
 import { problemLine } from './problem';
 import { readSources } from './readSources';
 import type { TargetSpec } from './runTarget';
-import type { Target } from './target';
+import { ENV_NAME_PATTERN } from './schema';
+import type { Target, TargetsLoad } from './target';
 import type { TargetSource } from './targetSet';
 
 export interface Shard {
@@ -30,16 +29,24 @@ export async function targetsFile(
   path: string,
   env: NodeJS.ProcessEnv,
   shardOf: (config: Config) => Shard | { readonly problem: string },
+  /** How the file is loaded, at the start and at each reload (`reload/guardedLoad.ts`). */
+  loadTargets: (
+    path: string,
+    env: NodeJS.ProcessEnv,
+  ) => Promise<TargetsLoad | { readonly failed: string }>,
 ): Promise<
   | {
       readonly config: Config;
       readonly source: TargetSource;
       /** Variables the file reads secrets from (`{env: NAME}`): ours, though not in the table. */
       readonly secretNames: readonly string[];
+      /** Every target id of the file, all shards' (for `--check-config`). */
+      readonly targetIds: readonly string[];
     }
   | { readonly problems: readonly string[] }
 > {
   const first = await loadTargets(path, env);
+  if ('failed' in first) return { problems: [`${path}: ${first.failed}`] };
   if (first.problems.length > 0) return { problems: first.problems.map(problemLine) };
   const config = first.targets[0].config;
   const shard = shardOf(config);
@@ -47,6 +54,7 @@ export async function targetsFile(
   const { sources } = await readSources(path);
   return {
     config,
+    targetIds: first.targets.map((target) => target.id),
     secretNames: sources.flatMap((source) =>
       [...source.text.matchAll(ENV_REFERENCE)].map((match) => match[1]),
     ),
@@ -56,6 +64,7 @@ export async function targetsFile(
       shard,
       async load() {
         const loaded = await loadTargets(path, env);
+        if ('failed' in loaded) return loaded;
         if (loaded.problems.length > 0) return { problems: loaded.problems.map(problemLine) };
         return { targets: mine(loaded.targets, shard), configured: loaded.targets.length };
       },
@@ -63,39 +72,11 @@ export async function targetsFile(
   };
 }
 
-/** `env: NAME` in YAML or `"env": "NAME"` in JSON: a secret reference's variable. */
-const ENV_REFERENCE = /["']?env["']?\s*:\s*["']?([A-Za-z_][A-Za-z0-9_]*)/g;
-
 /**
- * Calls `changed` when the content of the targets file (or any file of the directory) is no
- * longer what it was: polled every `everyMs`, so a ConfigMap's symlink swap, an editor's
- * rename and a plain write are all seen, where file-system events miss some of them.
+ * `env: NAME` in YAML or `"env": "NAME"` in JSON: a secret reference's variable, by the one
+ * variable-name rule the schema holds `{env: NAME}` to.
  */
-export function watchTargets(path: string, everyMs: number, changed: () => void): () => void {
-  let last: string | undefined;
-  let busy = false;
-  const digest = async (): Promise<string> => {
-    const { sources, problems } = await readSources(path);
-    const hash = createHash('sha256');
-    for (const source of sources) hash.update(source.file).update('\0').update(source.text);
-    for (const problem of problems) hash.update(problem.message);
-    return hash.digest('hex');
-  };
-  const check = async () => {
-    if (busy) return;
-    busy = true;
-    try {
-      const now = await digest();
-      if (last !== undefined && now !== last) changed();
-      last = now;
-    } catch {
-      // A file caught mid-swap: the next look sees it whole.
-    } finally {
-      busy = false;
-    }
-  };
-  void check();
-  const timer = setInterval(check, everyMs);
-  timer.unref();
-  return () => clearInterval(timer);
-}
+const ENV_REFERENCE = new RegExp(
+  `["']?env["']?\\s*:\\s*["']?(${ENV_NAME_PATTERN.replace(/^\^|\$$/g, '')})`,
+  'g',
+);

@@ -8,12 +8,20 @@
  * every `scrape` seconds.
  */
 
-export const INTERVAL = 10; // seconds between posts, the default
-export const OBJECTIVE = 30; // LATENCY_OBJECTIVE_SECONDS
-export const GRACE = 10; // MISSING_GRACE_SECONDS
-export const LOST = 300; // MARK_EVENT_LOST_TIMEOUT_SECONDS
-export const CLEAN = 30; // CLEAN_EVENTS_INTERVAL_SECONDS
-const LATENCY_BUCKETS = [0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300];
+import { loadConfig } from '../../src/config/loadConfig';
+
+/** The defaults the model runs under, as the probe derives them (in seconds, as the table). */
+const DEFAULTS = loadConfig({
+  PROBE_DATASET_ID: 'model',
+  PROBE_WEBHOOK_TOKEN: 'model',
+  WEBSOCKET_URL: 'wss://model.invalid/ws',
+});
+export const INTERVAL = DEFAULTS.posting.intervalMs / 1000; // seconds between posts
+export const OBJECTIVE = DEFAULTS.tracker.latencyObjectiveMs / 1000;
+export const GRACE = DEFAULTS.tracker.missingGraceMs / 1000;
+export const LOST = DEFAULTS.tracker.lostTimeoutMs / 1000;
+export const CLEAN = DEFAULTS.tracker.cleanIntervalMs / 1000;
+const LATENCY_BUCKETS = DEFAULTS.server.latencyBucketsSeconds;
 const LAG_BUCKETS = [0.001, 0.01, 0.1, 1, 5];
 const POST_ERROR_AFTER = 5; // a failing post is counted once its retries are spent
 

@@ -3,7 +3,7 @@ import { type Collector, startCollector } from '../../local/collector';
 import type { CollectorTuning } from '../../local/collectorTuning';
 import { type Hub, startHub } from '../../local/hub';
 import { startTokenServer, type TokenServer } from '../../local/tokenServer';
-import { loadConfig } from '../../src/config/config';
+import { loadConfig } from '../../src/config/loadConfig';
 import { type Logger, silentLogger } from '../../src/logs/logger';
 import { type RunningProbe, startProbe } from '../../src/probe';
 

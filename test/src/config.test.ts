@@ -3,7 +3,7 @@ import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
-import { ConfigError, loadConfig } from '../../src/config/config';
+import { ConfigError, loadConfig } from '../../src/config/loadConfig';
 import { allSettings } from '../../src/config/settings';
 
 const base = {
@@ -101,15 +101,15 @@ describe('configuration', () => {
       [{ POST_EVENT_RETRIES: '2.5' }, /^POST_EVENT_RETRIES: expected a whole number/],
       [
         { POST_EVENT_RETRIES: '11' },
-        /^POST_EVENT_RETRIES: expected a whole number from 0 to 10, got 11$/,
+        /^POST_EVENT_RETRIES: expected a whole number from 0 to 10, got "11"$/,
       ],
-      [{ METRICS_PORT: '91x' }, /^METRICS_PORT: expected a whole number.*got "91x"$/],
+      [{ METRICS_PORT: '91x' }, /^METRICS_PORT: expected a port from 0 to 65535, got "91x"$/],
       [{ METRICS_PORT: '70000' }, /^METRICS_PORT: expected a port from 0 to 65535/],
       [{ RUN_LOCAL: 'maybe' }, /^RUN_LOCAL: expected true or false, got "maybe"$/],
       [{ LOCAL_SERVICES_ONLY: 'yes please' }, /^LOCAL_SERVICES_ONLY: expected true or false/],
       [
         { OKDATA_ENVIRONMENT: 'staging' },
-        /^OKDATA_ENVIRONMENT: must be one of the possible values: \["dev","prod"\], got "staging"$/,
+        /^OKDATA_ENVIRONMENT: expected one of dev, prod \(any case\), got "staging"$/,
       ],
       [
         { PURGE_EVENT_TIMEOUT_SECONDS: '10' },
@@ -120,7 +120,7 @@ describe('configuration', () => {
       [{ EVENT_COLLECTOR_URL: '/relative' }, /^EVENT_COLLECTOR_URL: expected an absolute URL/],
       [
         { WEBSOCKET_LISTENERS: '0' },
-        /^WEBSOCKET_LISTENERS: expected a whole number from 1 to 16, got 0$/,
+        /^WEBSOCKET_LISTENERS: expected a whole number from 1 to 16, got "0"$/,
       ],
       [{ PROBE_DATASET_ID: '' }, /^PROBE_DATASET_ID: is required/],
       [{ OKDATA_CLIENT_ID: 'client' }, /^OKDATA_CLIENT_ID and OKDATA_CLIENT_SECRET: expected both/],
@@ -128,7 +128,10 @@ describe('configuration', () => {
         { LATENCY_BUCKETS_SECONDS: '1,0.5' },
         /^LATENCY_BUCKETS_SECONDS: expected increasing positive seconds/,
       ],
-      [{ LOG_LEVEL: 'loud' }, /^LOG_LEVEL: must be one of/],
+      [
+        { LOG_LEVEL: 'loud' },
+        /^LOG_LEVEL: expected one of debug, info, warn, error, auto \(any case\), got "loud"$/,
+      ],
     ];
     for (const [env, line] of cases) {
       const found = problems(env);
@@ -266,6 +269,43 @@ describe('configuration', () => {
     for (const line of found) {
       assert.ok(!line.includes(secret) && !line.includes('tok-secret-2'), line);
     }
+  });
+});
+
+describe('every problem in one voice', () => {
+  // Values no setting of the table takes all of: each setting refuses at least one.
+  const ABSURD = ['zzz', '', '0', '-1', 'a\tb', '1e400', 'NaN'];
+
+  test('each setting refuses an absurd value in one line: NAME: expected …, got "<as given>"', () => {
+    for (const { setting } of allSettings()) {
+      let refused = 0;
+      for (const value of ABSURD) {
+        const own = problems({ [setting.env]: value }).filter((line) =>
+          line.startsWith(`${setting.env}: `),
+        );
+        assert.ok(own.length <= 1, `${setting.env}=${JSON.stringify(value)}: ${own.join(' | ')}`);
+        if (own.length === 0) continue;
+        refused++;
+        const got = setting.secret ? '' : `, got ${JSON.stringify(value)}`;
+        const form = /^[A-Z0-9_]+: (is required but not set \(or empty\): )?expected [^"]+/;
+        assert.match(own[0], form, own[0]);
+        // A value too long to quote is shown by its size.
+        const sized = /, got "\d+ characters"$/.test(own[0]);
+        assert.ok(own[0].endsWith(got) || sized, `${own[0]} ends with ${got}`);
+        if (setting.secret) assert.doesNotMatch(own[0], /, got /);
+      }
+      assert.ok(refused > 0, `${setting.env} refuses one of the absurd values`);
+    }
+  });
+
+  test('a variable set empty says the form it expects, not a sample number', () => {
+    assert.deepEqual(problems({ METRICS_PORT: '' }), [
+      'METRICS_PORT: expected a port from 0 to 65535, got ""',
+    ]);
+    assert.deepEqual(problems({ LOG_LEVEL: 'verbose' }), [
+      'LOG_LEVEL: expected one of debug, info, warn, error, auto (any case), got "verbose"',
+    ]);
+    assert.match(problems({ POST_EVENT_INTERVAL_SECONDS: '0' })[0], /, got "0"$/);
   });
 });
 

@@ -2,10 +2,10 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
-import { ConfigError, loadConfig } from '../../src/config/config';
-import { derivedLimitProblems, EVENTS_REMEMBERED } from '../../src/config/derivedLimits';
+import { ConfigError, loadConfig } from '../../src/config/loadConfig';
 import { postDeadlineMs } from '../../src/config/postDeadline';
-import { type Setting, TIMER_MAX_MS } from '../../src/config/setting';
+import { type Setting, TIMER_MAX_MS } from '../../src/config/settingKinds';
+import { EVENTS_REMEMBERED, ruleProblems } from '../../src/config/settingRules';
 import { allSettings } from '../../src/config/settings';
 
 const base = {
@@ -156,14 +156,15 @@ describe('every duration has a ceiling, checked in whole milliseconds', () => {
     const raw = Object.fromEntries(
       settings.map((s) => [s.env, s.default ?? (s.unit === 'seconds' ? 1 : '')]),
     );
-    assert.deepEqual(derivedLimitProblems({ ...raw, POST_TIMEOUT_SECONDS: 1_000_000 }), [
+    raw.WEBSOCKET_URL = 'wss://subscribe.example/ws';
+    assert.deepEqual(ruleProblems({ ...raw, POST_TIMEOUT_SECONDS: 1_000_000 }), [
       'POST_EVENT_RETRIES, POST_TIMEOUT_SECONDS, POST_RETRY_MAX_DELAY_SECONDS: together make the post deadline ((retries + 1) × timeout + retries × max retry delay + 1 s) 4000016 s, expected at most 2147483 s (the longest a timer waits)',
     ]);
     const deadline = (timeout: number) =>
-      derivedLimitProblems({ ...raw, POST_EVENT_RETRIES: 0, POST_TIMEOUT_SECONDS: timeout });
+      ruleProblems({ ...raw, POST_EVENT_RETRIES: 0, POST_TIMEOUT_SECONDS: timeout });
     assert.deepEqual(deadline((TIMER_MAX_MS - 1000) / 1000), []);
     assert.equal(deadline((TIMER_MAX_MS - 999) / 1000).length, 1);
-    const stagger = derivedLimitProblems({
+    const stagger = ruleProblems({
       ...raw,
       WEBSOCKET_LISTENERS: 16,
       LISTENER_STAGGER_SECONDS: 200_000,
@@ -182,7 +183,7 @@ describe('every duration has a ceiling, checked in whole milliseconds', () => {
     assert.equal(result.stdout, '');
     assert.equal(
       result.stderr,
-      'config error: WEBSOCKET_MAX_CONNECTION_SECONDS: expected a number of seconds of at most 86400, got 2147484\n',
+      'config error: WEBSOCKET_MAX_CONNECTION_SECONDS: expected a number of seconds of at most 86400, got "2147484"\n',
     );
   });
 });
@@ -218,7 +219,7 @@ describe('every count and length has a ceiling', () => {
       accepts(env, String(limits.min));
       accepts(env, String(limits.max));
       const range = new RegExp(
-        `^${env}: expected a (whole number|port) from ${limits.min} to ${limits.max}, got ${limits.max + 1}$`,
+        `^${env}: expected a (whole number|port) from ${limits.min} to ${limits.max}, got "${limits.max + 1}"$`,
       );
       refuses(env, String(limits.max + 1), range);
       if (limits.min > 0)
@@ -231,7 +232,7 @@ describe('every count and length has a ceiling', () => {
       refuses(
         env,
         '9'.repeat(400),
-        new RegExp(`^${env}: expected a whole number.*got "400 characters"$`),
+        new RegExp(`^${env}: expected a (whole number|port).*got "400 characters"$`),
       );
     }
   });

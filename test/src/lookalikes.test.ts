@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { distance, lookalikeWarnings, prefixesOf } from '../../src/config/lookalikes';
+import { lookalikeWarnings, prefixesOf } from '../../src/config/lookalikes';
+import { distance } from '../../src/config/nearMiss';
 import { allSettings } from '../../src/config/settings';
 
 const NAMES = allSettings().map(({ setting }) => setting.env);
@@ -121,11 +122,14 @@ describe('variables that look like ours but are not', () => {
     assert.match(lines[0], /^"POST_EVENT\\nINTERVAL" is not/);
   });
 
-  test('edit distance counts a swap of neighbours as one edit', () => {
+  test('edits are counted as Levenshtein counts them: a swap of neighbours is two, still a near miss', () => {
     assert.equal(distance('METRICS_PORT', 'METRICS_PORT'), 0);
-    assert.equal(distance('METRCIS_PORT', 'METRICS_PORT'), 1);
+    assert.equal(distance('METRCIS_PORT', 'METRICS_PORT'), 2);
     assert.equal(distance('METRIC_PORT', 'METRICS_PORT'), 1);
     assert.equal(distance('', 'ABC'), 3);
     assert.equal(distance('KITTEN', 'SITTING'), 3);
+    assert.deepEqual(lookalikeWarnings({ METRCIS_PORT: '1' }), [
+      'METRCIS_PORT is not a variable of the probe and is ignored; did you mean METRICS_PORT?',
+    ]);
   });
 });

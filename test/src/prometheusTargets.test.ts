@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { loadConfig } from '../../src/config/config';
+import { loadConfig } from '../../src/config/loadConfig';
 import { silentLogger } from '../../src/logs/logger';
 import { startProbe } from '../../src/probe';
 import type { TargetSpec } from '../../src/targets/runTarget';

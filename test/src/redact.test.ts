@@ -1,17 +1,38 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { loadConfig } from '../../src/config/config';
+import { loadConfig } from '../../src/config/loadConfig';
 import { secretValues, secretValuesInEnv, userinfoSecrets } from '../../src/config/secrets';
 import { allSettings } from '../../src/config/settings';
 import { escapeControls } from '../../src/logs/controlChars';
+import { createLogger } from '../../src/logs/logger';
 import { redactor } from '../../src/logs/redact';
+import { createSecretBook } from '../../src/logs/secretBook';
 
-/** Secrets with the characters that encoders change: quote, space, %, +, &, /, \, é, emoji, ESC. */
-const SECRETS = ['plain-secret-value', 'pa"ss word%20+&/\\é😀', "it's a \u001b[2J sec\nret"];
+/**
+ * Secrets with the characters that encoders change: quote, space, %, +, &, /, \, é, emoji, ESC,
+ * and the ones HTML escapes; the second round's token with a backslash and a quote.
+ */
+const SECRETS = [
+  'plain-secret-value',
+  'pa"ss word%20+&/\\é😀',
+  "it's a \u001b[2J sec\nret",
+  'tok\\SECRET"x',
+  "<a href='x'>&amp;</a>",
+];
+
+const NAMED: Record<string, string> = {
+  '&': '&amp;',
+  '<': '&lt;',
+  '>': '&gt;',
+  '"': '&quot;',
+  "'": '&apos;',
+};
+const html = (text: string, entity: (c: string) => string) => text.replace(/[&<>"']/g, entity);
+
+const json = (s: string) => JSON.stringify(s).slice(1, -1);
 
 /** Every form a far side or our own encoders give a secret. */
 function formsOf(secret: string): Record<string, string> {
-  const json = (s: string) => JSON.stringify(s).slice(1, -1);
   const percent = encodeURIComponent(secret);
   return {
     raw: secret,
@@ -27,6 +48,24 @@ function formsOf(secret: string): Record<string, string> {
       .join(''),
     'terminal escape': escapeControls(secret),
     'json then terminal': escapeControls(JSON.stringify(secret).slice(1, -1), true),
+    // An echo of an echo: a hub that puts the token in a JSON reason, which a JSON line or
+    // page writes again, and again.
+    'json twice': json(json(secret)),
+    'json three times': json(json(json(secret))),
+    'json twice of every character \\u': json(
+      [...secret]
+        .flatMap((c) => [...Array(c.length).keys()].map((i) => c.charCodeAt(i)))
+        .map((code) => `\\u${code.toString(16).padStart(4, '0')}`)
+        .join(''),
+    ),
+    'json twice then terminal': escapeControls(json(json(secret)), true),
+    'percent twice': encodeURIComponent(percent),
+    'json of form': json(new URLSearchParams({ v: secret }).toString().slice(2)),
+    'backslash before punctuation': secret.replace(/[!-/:-@[-`{-~]/g, '\\$&'),
+    'html by number': html(secret, (c) => `&#${c.charCodeAt(0)};`),
+    'html by name': html(secret, (c) => NAMED[c]),
+    'html in hex': html(secret, (c) => `&#x${c.charCodeAt(0).toString(16)};`),
+    'json of html': json(html(secret, (c) => `&#${c.charCodeAt(0)};`)),
   };
 }
 
@@ -43,6 +82,32 @@ describe('the redactor masks a secret in every form', () => {
         );
       }
     }
+  });
+
+  test('a JSON line stays JSON once a secret in any spelling is masked', () => {
+    const redact = redactor(SECRETS);
+    for (const secret of SECRETS) {
+      for (const [name, form] of Object.entries(formsOf(secret))) {
+        const line = JSON.stringify({ message: 'closed', reason: `bad token "${form}"!` });
+        const masked = redact(line);
+        assert.deepEqual(
+          JSON.parse(masked),
+          { message: 'closed', reason: 'bad token "***"!' },
+          `${name}: ${masked}`,
+        );
+      }
+    }
+  });
+
+  test('thousands of secrets: each masked, in each spelling, beside the others', () => {
+    const many = Array.from({ length: 5000 }, (_, i) => `tok-${i}-${(i * 7919).toString(36)}"/x`);
+    const redact = redactor(many);
+    for (const secret of [many[0], many[2500], many[4999]]) {
+      for (const [name, form] of Object.entries(formsOf(secret))) {
+        assert.equal(redact(`a ${form} b`), 'a *** b', `${name} of ${secret}`);
+      }
+    }
+    assert.equal(redact('tok-1-x and tok-12'), 'tok-1-x and tok-12');
   });
 
   test('token query parameters, bearer tokens and URL userinfo of any characters', () => {
@@ -116,5 +181,43 @@ describe('the secrets come from the table', () => {
     // Not a URL the parser takes (a / in the password), yet the password is known.
     assert.ok(userinfoSecrets('wss://u:pa/ss@h/').includes('pa/ss'));
     assert.ok(userinfoSecrets('wss://u:12/34@h/').includes('12/34'));
+  });
+});
+
+describe('the secret book: every secret of the process, in one place', () => {
+  test('the targets loaded now, and every one that left, newest kept up to the cap', () => {
+    const book = createSecretBook(['own-process-secret'], 2);
+    book.loaded(['target-a-token', 'target-b-token']);
+    const all = 'own-process-secret target-a-token target-b-token';
+    assert.equal(book.redact(all), '*** *** ***');
+    book.loaded(['target-b-token', 'target-c-token']); // a left
+    assert.equal(book.redact(`${all} target-c-token`), '*** *** *** ***');
+    book.loaded(['target-d-token']); // b and c left: a, b, c retired, two kept
+    assert.equal(
+      book.redact(`${all} target-c-token target-d-token`),
+      '*** target-a-token *** *** ***',
+    );
+    book.loaded([]); // the process's own never leave
+    assert.equal(book.redact('own-process-secret'), '***');
+  });
+
+  test("every logger shares it: one target's line masks another target's secret", () => {
+    for (const human of [false, true]) {
+      const lines: string[] = [];
+      const root = createLogger('info', {
+        human,
+        secrets: ['own-process-secret'],
+        write: (line) => lines.push(line),
+      });
+      const a = root.child({ target: 'a' }, ['tok\\SECRET"a']);
+      const b = root.child({ target: 'b' }, ['token-of-b-123']);
+      root.secrets.loaded(['tok\\SECRET"a', 'token-of-b-123']);
+      b.info('closed', { reason: 'bad tok\\\\SECRET\\"a' }); // A's, JSON-escaped by a hub
+      a.info('closed', { reason: `bad ${encodeURIComponent('token-of-b-123')}` });
+      root.secrets.loaded(['token-of-b-123']); // a left the file
+      b.info('closed', { reason: 'tok\\SECRET"a again' });
+      for (const line of lines) assert.ok(!/SECRET|token-of/.test(line), line);
+      assert.equal(lines.length, 3);
+    }
   });
 });

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { after, before, describe, test } from 'node:test';
 import { Counter, type OpenMetricsContentType, Registry } from 'prom-client';
-import { loadConfig } from '../../src/config/config';
+import { loadConfig } from '../../src/config/loadConfig';
 import type { RunningTarget } from '../../src/targets/runTarget';
 import { probeRoutes } from '../../src/web/routes';
 import { type HttpServer, startHttpServer } from '../../src/web/server';
@@ -152,6 +152,8 @@ describe('the real server', () => {
     const html = await page.text();
     assert.ok(html.includes(statusAssets().overviewScript.path.slice(1)), 'the overview');
     assert.ok(!html.includes(statusAssets().chartScript.path.slice(1)), 'no chart');
+    assert.ok(!html.includes('<img'), 'a hostile id in the rows: escaped');
+    assert.ok(html.includes('data-id="&#34;&#62;&#60;img src=x onerror=alert(1)&#62;"'), 'as text');
     const overview = (await (await fetch(url('/status.json'))).json()) as {
       targets: Array<{ id: string; level: string; problem: string }>;
     };
@@ -172,6 +174,9 @@ describe('the real server', () => {
     const own = await target.text();
     assert.match(own, /<body data-json="target\.json\?id=alpha">/);
     assert.match(own, /<title>dataplatform-probe · alpha · alpha-set v1<\/title>/);
+    // Its data is in the page from the start, written from what target.json serves: masked.
+    assert.ok(own.includes('HTTP 401: bad token *****'), 'the post error, masked');
+    assert.ok(!own.includes(SECRET) && !html.includes(SECRET), 'no secret on a page');
     assert.ok(
       own.includes(`"../${statusAssets().pageScript.path.slice(1)}"`),
       'assets from the root',

@@ -40,7 +40,7 @@ describe('a password in a URL never shows', () => {
 
   test('in a config error, whichever rule refuses the URL', () => {
     for (const extra of <Array<Record<string, string>>>[
-      { WEBSOCKET_URL: `http://user:${PASSWORD}@127.0.0.1:9/ws` }, // a rule of config.ts
+      { WEBSOCKET_URL: `http://user:${PASSWORD}@127.0.0.1:9/ws` }, // a rule of settingRules.ts
       { EVENT_COLLECTOR_URL: `http://probe:${PASSWORD}@127.0.0.1:notaport/` }, // the URL format
       { EVENT_COLLECTOR_URL: `http://probe:${PASSWORD}@127.0.0.1:9/${'a'.repeat(3000)}` }, // too long
       { WEBSOCKET_URL: `ws://user:a/${PASSWORD}@127.0.0.1:9/ws` }, // a / in the password

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { type ConfigError, loadConfig } from '../../src/config/config';
+import { type ConfigError, loadConfig } from '../../src/config/loadConfig';
 import { allSettings } from '../../src/config/settings';
 
 const README = readFileSync(join(__dirname, '..', '..', '..', 'README.md'), 'utf8');
@@ -60,6 +60,7 @@ test('one rule for case: every word-valued setting takes any case and surroundin
     'LOCAL_SERVICES_ONLY',
     'LOG_LEVEL',
     'OKDATA_ENVIRONMENT',
+    'RELOAD_ENDPOINT_ENABLED',
     'RUN_LOCAL',
   ]);
   const title = (word: string) => word.charAt(0).toUpperCase() + word.slice(1);
@@ -122,4 +123,20 @@ test("the table's two files hold the two scopes: a process-wide setting is not a
     Object.values(groups).flatMap((group) => Object.values(group).map((s) => [s.env, s.scope]));
   for (const [env, scope] of scopes(TARGET_SETTINGS)) assert.notEqual(scope, 'process', env);
   for (const [env, scope] of scopes(PROCESS_SETTINGS)) assert.equal(scope, 'process', env);
+});
+
+test('the README table is in the order of the settings table, the order problems are told in', () => {
+  const documented = readmeRows().flatMap((row) => row.names);
+  const declared = allSettings().map(({ setting }) => setting.env);
+  assert.deepEqual(documented, declared);
+  // Problems come in that order too, as the README says, whatever order the variables are in.
+  let told: string[] = [];
+  try {
+    loadConfig({ METRICS_PORT: 'x', WEBSOCKET_URL: 'x', PROBE_DATASET_ID: '.', LOG_LEVEL: 'x' });
+  } catch (error) {
+    told = (error as ConfigError).problems.map((line) => line.split(':')[0]);
+  }
+  const ranked = [...told].sort((a, b) => declared.indexOf(a) - declared.indexOf(b));
+  assert.deepEqual(told, ranked);
+  assert.equal(told.length, 5);
 });

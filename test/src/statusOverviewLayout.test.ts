@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { chromium } from 'playwright-core';
-import { loadConfig } from '../../src/config/config';
+import { loadConfig } from '../../src/config/loadConfig';
 import type { RunningTarget } from '../../src/targets/runTarget';
 import { probeRoutes } from '../../src/web/routes';
 import { startHttpServer } from '../../src/web/server';

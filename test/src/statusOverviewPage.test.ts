@@ -5,7 +5,7 @@ import { test } from 'node:test';
 import { chromium } from 'playwright-core';
 import { startCollector } from '../../local/collector';
 import { startHub } from '../../local/hub';
-import { loadConfig } from '../../src/config/config';
+import { loadConfig } from '../../src/config/loadConfig';
 import { silentLogger } from '../../src/logs/logger';
 import { startProbe } from '../../src/probe';
 import {
@@ -43,6 +43,7 @@ test('with two targets, one broken, the overview shows its row red, the other gr
       ...LOOPBACK_METRICS,
       LISTENER_STAGGER_SECONDS: '0.05',
       POST_EVENT_INTERVAL_SECONDS: '0.2',
+      RELOAD_ENDPOINT_ENABLED: 'true',
       ...env,
     });
   const healthy = config({});

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { secondsText } from '../../src/web/status/statusProblems';
+import { secondsText } from '../../src/web/status/statusText';
 import { quantile, statusView } from '../../src/web/status/statusView';
 import type { TrackerInput } from '../../streams/messages';
 import { step } from '../../streams/tracker';

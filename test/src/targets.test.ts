@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, describe, test } from 'node:test';
 import { WebSocketServer } from 'ws';
 import { startCollector } from '../../local/collector';
-import { loadConfig } from '../../src/config/config';
+import { loadConfig } from '../../src/config/loadConfig';
 import { silentLogger } from '../../src/logs/logger';
 import { type ReloadOutcome, startProbe } from '../../src/probe';
 import type { TargetSpec } from '../../src/targets/runTarget';
@@ -31,6 +31,7 @@ const FAST = {
   RECONNECT_MIN_SECONDS: '0.05',
   RECONNECT_MAX_SECONDS: '0.4',
   LISTENER_STAGGER_SECONDS: '0.05',
+  RELOAD_ENDPOINT_ENABLED: 'true',
   ...LOOPBACK_METRICS,
 };
 

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { loadConfig } from '../../src/config/config';
+import { loadConfig } from '../../src/config/loadConfig';
 import { diffTargets } from '../../src/targets/diffTargets';
 import type { Target } from '../../src/targets/target';
 

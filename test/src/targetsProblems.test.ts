@@ -66,7 +66,7 @@ describe('problems in a targets file', () => {
     });
     assert.deepEqual(await problemsOf(file), [
       `${file}:3: defaults: metricsPort: is one value for the whole process: set METRICS_PORT in the environment instead`,
-      `${file}:4: defaults: postEventIntervalSeconds: expected a number of seconds of at least 0.001 (used in whole milliseconds), such as 10 or 0.5, got 0.0001`,
+      `${file}:4: defaults: postEventIntervalSeconds: expected a number of seconds of at least 0.001 (used in whole milliseconds), such as 10 or 0.5, got "0.0001"`,
       `${file}:10: target "typo": postEventIntervalSecond: unknown key; did you mean postEventIntervalSeconds?`,
       `${file}:11: target "typo": POST_EVENT_RETRIES: unknown key; did you mean postEventRetries?`,
       `${file}:13: target "types": datasetId: expected text, got a number (quote it)`,
@@ -184,7 +184,7 @@ describe('problems in a targets file', () => {
       'environment: RECONNECT_MAX_SECONDS: expected at least RECONNECT_MIN_SECONDS (9), got 5',
     ]);
     assert.deepEqual(await problemsOf(fine, { ...env, WEBSOCKET_LISTENERS: '99' }), [
-      'environment: WEBSOCKET_LISTENERS: expected a whole number from 1 to 16, got 99',
+      'environment: WEBSOCKET_LISTENERS: expected a whole number from 1 to 16, got "99"',
     ]);
   });
 
@@ -202,7 +202,7 @@ describe('problems in a targets file', () => {
     );
     assert.deepEqual(await problemsOf(file), [
       `${file}:1: defaults: websocketListeners: expected a whole number, got text`,
-      `${file}:4: target "b": websocketListeners: expected a whole number from 1 to 16, got 99`,
+      `${file}:4: target "b": websocketListeners: expected a whole number from 1 to 16, got "99"`,
     ]);
   });
 
@@ -227,7 +227,7 @@ describe('problems in a targets file', () => {
     });
     assert.deepEqual(await problemsOf(join(dir, 'secrets', 't.yaml')), [
       `${join(dir, 'secrets', 't.yaml')}:2: target "a": webhookToken: reads ${join(dir, 'secrets', 'huge')}, of ${MAX_SECRET_FILE_BYTES + 1} bytes: more than ${MAX_SECRET_FILE_BYTES}`,
-      `${join(dir, 'secrets', 't.yaml')}:3: target "b": webhookToken: cannot read ${join(dir, 'secrets', 'folder')} (EISDIR)`,
+      `${join(dir, 'secrets', 't.yaml')}:3: target "b": webhookToken: reads ${join(dir, 'secrets', 'folder')}, which is a directory, not a regular file`,
     ]);
   });
 
@@ -328,5 +328,82 @@ describe('problems in a targets file', () => {
     );
     // The one more: target b has more than five labels.
     assert.equal(problems.length, hostile.length + 2, problems.join('\n'));
+  });
+
+  test('every unknown key is a problem line, never a crash: underscores, prototype names, empty, unicode', async () => {
+    const odd = [
+      'dataset__id',
+      '__proto__',
+      'id_',
+      '_',
+      'constructor',
+      'toString',
+      'hasOwnProperty',
+      '',
+      'ø',
+      'a\tb',
+      'a\u202eb',
+    ];
+    const dir = tempDir();
+    const entry = (indent: string) => odd.map((key) => `${indent}${JSON.stringify(key)}: 1`);
+    writeFiles(dir, {
+      't.yaml': [
+        'defaults:',
+        ...entry('  '),
+        'targets:',
+        '  - id: a',
+        '    datasetId: ds',
+        '    webhookToken: {env: TOKEN, __proto__: x}',
+        ...entry('    '),
+      ].join('\n'),
+    });
+    const lines = await problemsOf(join(dir, 't.yaml'));
+    for (const where of ['defaults', 'target "a"']) {
+      for (const key of odd) {
+        const shown = /^[A-Za-z0-9_-]+$/.test(key)
+          ? key
+          : JSON.stringify(key).replace(
+              /[^\x20-\x7e]/g,
+              (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
+            );
+        assert.ok(
+          lines.some((line) => line.includes(`: ${where}: ${shown}: unknown key`)),
+          `${where} ${shown}: ${lines.join('\n')}`,
+        );
+      }
+    }
+    assert.ok(lines.some((line) => /target "a": webhookToken\.__proto__: unknown key/.test(line)));
+    for (const line of lines) assert.doesNotMatch(line, /[\t\u202e]/);
+    assert.ok(
+      lines.some((line) => /dataset__id: unknown key; did you mean datasetId\?$/.test(line)),
+    );
+  });
+
+  test('.nan, .inf, -.inf and 1e400 say what is wrong with the number', async () => {
+    const dir = tempDir();
+    writeFiles(dir, {
+      't.yaml': [
+        'targets:',
+        '  - id: a',
+        '    datasetId: ds',
+        '    webhookToken: {env: TOKEN}',
+        '    postEventIntervalSeconds: .nan',
+        '    postTimeoutSeconds: .inf',
+        '    reconnectMinSeconds: -.inf',
+        '    listenerStaggerSeconds: 1e400',
+        '    websocketListeners: .nan',
+      ].join('\n'),
+    });
+    const lines = await problemsOf(join(dir, 't.yaml'));
+    assert.deepEqual(
+      lines.map((line) => line.replace(/^.*target "a": /, '')),
+      [
+        'postEventIntervalSeconds: expected a finite number, got not a number (.nan)',
+        'postTimeoutSeconds: expected a finite number, got infinity (.inf, or a number too large)',
+        'reconnectMinSeconds: expected a finite number, got minus infinity (-.inf, or a number too large)',
+        'listenerStaggerSeconds: expected a finite number, got infinity (.inf, or a number too large)',
+        'websocketListeners: expected a finite whole number, got not a number (.nan)',
+      ],
+    );
   });
 });

@@ -3,7 +3,9 @@ import { readFileSync } from 'node:fs';
 import { STATUS_CHART } from './statusChart';
 import { STATUS_OVERVIEW_SCRIPT } from './statusOverviewScript';
 import { STATUS_SCRIPT } from './statusScript';
+import { STATUS_SHOW } from './statusShow';
 import { STATUS_STYLE } from './statusStyle';
+import { STATUS_TEXT_SOURCE } from './statusText';
 
 /** A file the status page loads, at a path that names its content's hash. */
 export interface Asset {
@@ -29,6 +31,8 @@ function asset(name: string, extension: string, type: string, body: Buffer): Ass
   return { path: `/assets/${name}.${hash}.${extension}`, type, body };
 }
 
+const SHARED = STATUS_TEXT_SOURCE + STATUS_SHOW;
+
 let loaded: StatusAssets | undefined;
 
 /**
@@ -49,9 +53,10 @@ export function statusAssets(): StatusAssets {
       CSS,
       readFileSync(require.resolve('uplot/dist/uPlot.min.css')),
     ),
-    pageScript: asset('status', 'js', JS, Buffer.from(STATUS_CHART + STATUS_SCRIPT)),
+    // Each page's script starts with the texts' functions the server writes the page with.
+    pageScript: asset('status', 'js', JS, Buffer.from(SHARED + STATUS_CHART + STATUS_SCRIPT)),
     pageStyle: asset('status', 'css', CSS, Buffer.from(STATUS_STYLE)),
-    overviewScript: asset('overview', 'js', JS, Buffer.from(STATUS_OVERVIEW_SCRIPT)),
+    overviewScript: asset('overview', 'js', JS, Buffer.from(SHARED + STATUS_OVERVIEW_SCRIPT)),
   };
   return loaded;
 }

@@ -1,28 +1,8 @@
 import type { TrackerState } from '../../../streams/trackerState';
 import { type StatusOptions, statusView } from './statusView';
+import type { TargetLevel, TargetRow } from './statusViewTypes';
 
-/** How one target is, at a glance: `bad` red, `warn` amber, `ok` green, `starting` grey. */
-export type TargetLevel = 'bad' | 'warn' | 'starting' | 'ok';
-
-/** One row of the overview. */
-export interface TargetRow {
-  readonly id: string;
-  readonly labels: Readonly<Record<string, string>>;
-  readonly appId: string;
-  readonly level: TargetLevel;
-  /** The worst problem now, in words; null when there is none. */
-  readonly problem: string | null;
-  /** How many problems there are now (the first is `problem`). */
-  readonly problems: number;
-  readonly shares: ReadonlyArray<{ readonly window: string; readonly percent: number }>;
-  /** Over the newest `SUMMARY_EVENTS` events at most. */
-  readonly latency: {
-    readonly p50Ms: number | null;
-    readonly p99Ms: number | null;
-    readonly samples: number;
-  };
-  readonly listeners: { readonly connected: number; readonly configured: number };
-}
+export type { TargetLevel, TargetRow } from './statusViewTypes';
 
 /** A target as the overview reads it: its tracker state (none yet while starting). */
 export interface OverviewTarget {

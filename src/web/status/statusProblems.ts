@@ -1,9 +1,5 @@
+import { secondsText } from './statusText';
 import type { Problem, StatusView } from './statusViewTypes';
-
-/** Seconds for a person: whole from ten on, two significant digits below (0.05 s, 2.5 s). */
-export function secondsText(seconds: number): string {
-  return `${seconds >= 10 ? Math.round(seconds) : Number(seconds.toPrecision(2))} s`;
-}
 
 const plural = (n: number, one: string, many: string) => `${n} ${n === 1 ? one : many}`;
 

@@ -5,6 +5,7 @@ import type { Reply, Route } from '../server';
 import { type OverviewTarget, statusOverview } from './statusOverview';
 import { statusOverviewPage } from './statusOverviewPage';
 import { STATUS_PAGE_CSP, statusPage } from './statusPage';
+import { clockText, overviewText, targetPageText } from './statusText';
 import { statusView } from './statusView';
 
 export interface StatusSources {
@@ -21,11 +22,7 @@ const html = (body: string): Reply => ({
   body,
   headers: { 'Content-Security-Policy': STATUS_PAGE_CSP },
 });
-const json = (body: unknown, redact: (text: string) => string): Reply => ({
-  status: 200,
-  type: 'application/json',
-  body: redact(JSON.stringify(body)),
-});
+const json = (body: string): Reply => ({ status: 200, type: 'application/json', body });
 // Never the id asked for: it is whatever the client sent.
 const NO_SUCH_TARGET: Reply = { status: 404, type: 'text/plain', body: 'no such target\n' };
 
@@ -60,15 +57,23 @@ const soleTitle = ({ config }: RunningTarget) =>
  */
 export function statusRoutes(sources: StatusSources): Record<string, Route> {
   const { redact } = sources;
-  const overviewPage = statusOverviewPage('dataplatform-probe · targets');
+  // The data as `status.json` serves it, secrets masked; the pages are written from the same.
+  const data = (body: unknown) => redact(JSON.stringify(body));
   const single = () => {
     const targets = sources.targets();
     return targets.size === 1 ? [...targets.values()][0] : undefined;
   };
-  const targetJson = (target: RunningTarget) => {
+  const targetData = (target: RunningTarget) => {
     const { state, options } = overviewTarget(target);
-    return json(state ? statusView(state, sources.now(), options) : {}, redact);
+    return data(state ? statusView(state, sources.now(), options) : {});
   };
+  const overviewData = () => {
+    const targets = [...sources.targets().values()].map(overviewTarget);
+    return data(statusOverview(targets, sources.now()));
+  };
+  const updated = () => clockText(sources.now(), true);
+  const targetText = (target: RunningTarget) =>
+    targetPageText(JSON.parse(targetData(target)), updated());
   const asked = (request: IncomingMessage) => {
     const id = new URL(request.url ?? '/', 'http://probe').searchParams.get('id');
     return id === null ? undefined : sources.targets().get(id);
@@ -76,23 +81,24 @@ export function statusRoutes(sources: StatusSources): Record<string, Route> {
   return {
     '/status': () => {
       const one = single();
-      return html(one ? statusPage(redact(soleTitle(one))) : overviewPage);
+      if (one) return html(statusPage(redact(soleTitle(one)), targetText(one)));
+      const text = overviewText(JSON.parse(overviewData()), updated());
+      return html(statusOverviewPage('dataplatform-probe · targets', text));
     },
     '/status.json': () => {
       const one = single();
-      if (one) return targetJson(one);
-      const targets = [...sources.targets().values()].map(overviewTarget);
-      return json(statusOverview(targets, sources.now()), redact);
+      return json(one ? targetData(one) : overviewData());
     },
     '/status/target': (request) => {
       const target = asked(request);
       if (!target) return NO_SUCH_TARGET;
-      const data = `target.json?id=${encodeURIComponent(target.id)}`;
-      return html(statusPage(redact(targetTitle(target)), { root: '../', data, back: true }));
+      const page = `target.json?id=${encodeURIComponent(target.id)}`;
+      const options = { root: '../', data: page, back: true };
+      return html(statusPage(redact(targetTitle(target)), targetText(target), options));
     },
     '/status/target.json': (request) => {
       const target = asked(request);
-      return target ? targetJson(target) : NO_SUCH_TARGET;
+      return target ? json(targetData(target)) : NO_SUCH_TARGET;
     },
   };
 }

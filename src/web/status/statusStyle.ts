@@ -25,6 +25,8 @@ th:nth-child(2), td:nth-child(2), td:last-child, th:last-child { text-align: lef
 .state-overdue { font-weight: 600; }
 .state-posting, .state-posted { color: var(--muted); } .state-late { color: var(--warn); }
 #error { color: var(--bad); }
+/* Wire or file text inline among ours: right-to-left letters in it cannot reorder what follows. */
+#app, .overview td a { unicode-bidi: isolate; }
 .overview td, .overview th { text-align: left; vertical-align: top; }
 .overview th { white-space: nowrap; }
 .overview td:first-child a { white-space: nowrap; } /* an id reads as one word */

@@ -84,3 +84,46 @@ export interface StatusView {
   };
   readonly lastForeignAppId: string | null;
 }
+
+/** How one target is, at a glance: `bad` red, `warn` amber, `ok` green, `starting` grey. */
+export type TargetLevel = 'bad' | 'warn' | 'starting' | 'ok';
+
+/** One row of the overview. */
+export interface TargetRow {
+  readonly id: string;
+  readonly labels: Readonly<Record<string, string>>;
+  readonly appId: string;
+  readonly level: TargetLevel;
+  /** The worst problem now, in words; null when there is none. */
+  readonly problem: string | null;
+  /** How many problems there are now (the first is `problem`). */
+  readonly problems: number;
+  readonly shares: ReadonlyArray<{ readonly window: string; readonly percent: number }>;
+  /** Over the newest `SUMMARY_EVENTS` events at most. */
+  readonly latency: {
+    readonly p50Ms: number | null;
+    readonly p99Ms: number | null;
+    readonly samples: number;
+  };
+  readonly listeners: { readonly connected: number; readonly configured: number };
+}
+
+/** An element's text and, when given, its whole class. */
+export interface Part {
+  readonly text: string;
+  readonly cls?: string;
+}
+/** An element made afresh on each update: a list item, a table row or cell, a link. */
+export interface Item {
+  readonly tag: string;
+  readonly cls?: string;
+  readonly text?: string;
+  readonly href?: string;
+  readonly dataId?: string;
+  readonly kids?: readonly Item[];
+}
+/** A page's texts: the parts by element id, and the lists (their items) by element id. */
+export interface PageText {
+  readonly parts: Readonly<Record<string, Part>>;
+  readonly lists: Readonly<Record<string, readonly Item[]>>;
+}

@@ -1,9 +1,9 @@
 import convict from 'convict';
 import { redactor } from '../logs/redact';
-import { crossCheck } from './crossCheck';
-import { derivedLimitProblems } from './derivedLimits';
+import { Oversized } from './oversized';
 import { secretValuesInEnv } from './secrets';
-import type { Setting } from './setting';
+import type { Setting } from './settingKinds';
+import { ruleProblems } from './settingRules';
 import { allSettings, type Config } from './settings';
 
 export type { Config, LogLevel } from './settings';
@@ -17,8 +17,13 @@ export class ConfigError extends Error {
 /** A variable's value as read (in its own unit), by variable name. */
 type Raw = Record<string, unknown>;
 
-function schema(): convict.Schema<Raw> {
-  const entries = allSettings().map(({ setting }) => [
+/** Which settings a reading covers: all, or the process-wide ones (a targets file's run). */
+export type Scope = 'all' | 'process';
+const settingsOf = (scope: Scope) =>
+  allSettings().filter(({ setting }) => scope === 'all' || setting.scope === 'process');
+
+function schema(scope: Scope): convict.Schema<Raw> {
+  const entries = settingsOf(scope).map(({ setting }) => [
     setting.env,
     {
       doc: setting.doc,
@@ -54,23 +59,20 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
  * Every problem is found in one round: the format of each variable, then each rule between
  * variables whose values are themselves good (a rule about a bad value would only repeat it).
  */
-function readRaw(env: NodeJS.ProcessEnv): Raw {
+function readRaw(env: NodeJS.ProcessEnv, scope: Scope = 'all'): Raw {
   // A problem line may quote a value (a URL with a token in it); secrets never show.
   const redact = redactor(secretsOf(env));
-  const config = convict(schema(), { env, args: [] });
+  const config = convict(schema(scope), { env, args: [] });
   const problems: string[] = [];
   try {
     config.validate({ allowed: 'strict' });
   } catch (error) {
-    problems.push(
-      ...String((error as Error).message)
-        .split('\n')
-        .map(tidy),
-    );
+    problems.push(...String((error as Error).message).split('\n'));
   }
   const bad = new Set(problems.map(nameOf));
   const raw = config.getProperties() as Raw;
-  for (const { setting } of allSettings()) {
+  problems.splice(0, problems.length, ...problems.map((line) => tidy(line, env, raw)));
+  for (const { setting } of settingsOf(scope)) {
     if (raw[setting.env] !== null || !setting.fallback) continue;
     // A fallback from a bad value would be nonsense (or throw): the variable stays unset.
     const good = (name: string) => {
@@ -83,12 +85,7 @@ function readRaw(env: NodeJS.ProcessEnv): Raw {
       if (error !== FROM_BAD_VALUE) throw error;
     }
   }
-  problems.push(...crossCheck(raw, bad));
-  // The limits several variables make together, unless one of them is already a problem.
-  const namesOf = (line: string) => line.slice(0, line.indexOf(':')).split(/, | and /);
-  problems.push(
-    ...derivedLimitProblems(raw).filter((line) => !namesOf(line).some((name) => bad.has(name))),
-  );
+  problems.push(...ruleProblems(raw, bad, (name) => Object.hasOwn(raw, name)));
   if (problems.length > 0) throw new ConfigError(inTableOrder(problems).map(redact));
   return raw;
 }
@@ -109,14 +106,21 @@ function inTableOrder(problems: string[]): string[] {
 }
 
 /**
- * convict says `NAME: problem: value was "x"`; keep that order but say "got" for the value.
- * A missing value says what the variable is for, as the expected form of free text.
+ * convict says `NAME: problem: value was "x"`, and leaves the value out when it is falsy (0,
+ * empty). Every line says `NAME: problem, got "<the text given>"` instead, the value as it was
+ * written whatever it became; a secret's value never, and a value too long to quote by its size
+ * (as convict shows an `Oversized`). A missing value says what the variable is for.
  */
-function tidy(line: string): string {
-  const tidied = line.replace(/: value was /, ', got ');
-  if (!/^[A-Z0-9_]+: is required/.test(tidied)) return tidied;
-  const setting = allSettings().find(({ setting }) => setting.env === nameOf(tidied))?.setting;
-  return setting ? `${tidied}: expected the ${setting.doc}` : tidied;
+function tidy(line: string, env: NodeJS.ProcessEnv, raw: Raw): string {
+  const name = nameOf(line);
+  const setting = allSettings().find(({ setting }) => setting.env === name)?.setting;
+  const [problem, quoted] = line.split(/: value was /);
+  const given = env[name];
+  let got = '';
+  if (raw[name] instanceof Oversized) got = quoted === undefined ? '' : `, got ${quoted}`;
+  else if (given !== undefined && setting?.secret !== true) got = `, got ${JSON.stringify(given)}`;
+  const required = /^[A-Z0-9_]+: is required/.test(problem) && setting;
+  return `${problem}${required ? `: expected the ${setting.doc}` : ''}${got}`;
 }
 
 /** The values of the secret variables, to be masked wherever they might show. */
@@ -124,11 +128,15 @@ function secretsOf(env: NodeJS.ProcessEnv): string[] {
   return secretValuesInEnv(env);
 }
 
-/** `--check-config`: every variable and the value it has, secrets masked, one per line. */
-export function describeConfig(env: NodeJS.ProcessEnv): string {
-  const raw = readRaw(env);
+/**
+ * `--check-config`: every variable of `scope` and the value it has, secrets masked, one per
+ * line; throws ConfigError as `loadConfig` does. With a targets file only the process-wide
+ * variables are the environment's to give (a target's own come from the file).
+ */
+export function describeConfig(env: NodeJS.ProcessEnv, scope: Scope = 'all'): string {
+  const raw = readRaw(env, scope);
   const redact = redactor(secretsOf(env));
-  return allSettings()
+  return settingsOf(scope)
     .map(({ setting }) => redact(`${setting.env}=${shown(setting, raw[setting.env])}`))
     .join('\n');
 }
