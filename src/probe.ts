@@ -10,6 +10,8 @@ import { registerProcessMetrics } from './metrics/metricsProcess';
 import { reloader } from './reload/reload';
 import { reloadEndpoint } from './reload/reloadEndpoint';
 import { readReloadToken } from './reload/reloadToken';
+import type { ShardPlan } from './shards/ownership';
+import { startShards } from './shards/shards';
 import { type FinalBooks, finalBooks, type RunningTarget } from './targets/runTarget';
 import { createSharedServices } from './targets/sharedServices';
 import { type ReloadOutcome, startTargetSet, type TargetSource } from './targets/targetSet';
@@ -52,16 +54,18 @@ export async function startProbe(
   const { server, run } = config;
   const now = () => monotonicScheduler.now();
   const metrics = createMetrics({ latencyBucketsSeconds: server.latencyBucketsSeconds });
-  const processMetrics = registerProcessMetrics(metrics.registry, source.shard);
+  const processMetrics = registerProcessMetrics(metrics.registry);
+  const plan = source.plan ?? { kind: 'static', index: 0, count: 1 };
+  const owns$ = startShards(plan, metrics.registry, logger);
   const services = createSharedServices({ metrics, logger });
   logger.info('probe starting', {
     targets: source.initial.length,
-    shard: source.shard ? `${source.shard.index} of ${source.shard.count}` : undefined,
+    shard: describePlan(plan),
   });
   const token = config.reload.tokenFile
     ? await readReloadToken(config.reload.tokenFile)
     : undefined;
-  const set = startTargetSet(source, services, processMetrics, logger.secrets);
+  const set = startTargetSet(source, services, processMetrics, logger.secrets, owns$);
   const { running, redact } = set;
   const reload = reloader(source, set, processMetrics, logger);
   let draining = false;
@@ -87,6 +91,9 @@ export async function startProbe(
       status: { now, redact, targets: () => running },
       readinessProblems: () => {
         if (draining) return ['draining: the probe is stopping'];
+        // With live peers, readiness is membership (the headless Service lists ready pods):
+        // a broken pipeline must not take every shard out of the peers.
+        if (plan.kind === 'live') return [];
         const problems: string[] = [];
         for (const [id, target] of running) {
           const { postingWindowMs: windowMs, startedAt } = statusOf(target);
@@ -132,4 +139,10 @@ export async function startProbe(
       await http.close();
     },
   };
+}
+
+/** The start line's word on the shard: which of how many, or which peer of the live ones. */
+function describePlan(plan: ShardPlan): string | undefined {
+  if (plan.kind === 'live') return `${plan.self} of the live peers of ${plan.srv}`;
+  return plan.count > 1 ? `${plan.index} of ${plan.count}` : undefined;
 }

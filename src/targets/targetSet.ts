@@ -1,13 +1,24 @@
-import { BehaviorSubject, type Subscription } from 'rxjs';
+import {
+  BehaviorSubject,
+  combineLatest,
+  map,
+  type Observable,
+  of,
+  Subject,
+  type Subscription,
+  shareReplay,
+  takeUntil,
+} from 'rxjs';
 import { perTarget } from '../../streams/perTarget';
 import { secretValues } from '../config/secrets';
 import type { SecretBook } from '../logs/secretBook';
 import type { ProcessMetrics } from '../metrics/metricsProcess';
+import { OWNS_ALL, type Owns, type ShardPlan } from '../shards/ownership';
 import { diffTargets, sameTarget } from './diffTargets';
 import { type RunningTarget, runTarget, type TargetSpec } from './runTarget';
 import type { SharedServices } from './sharedServices';
 
-/** What a load gave: the targets (this shard's), or why there are none to apply. */
+/** What a load gave: the targets (all shards'), or why there are none to apply. */
 export type Loaded =
   | { readonly targets: readonly TargetSpec[]; readonly configured?: number }
   | { readonly problems: readonly string[] }
@@ -16,12 +27,13 @@ export type Loaded =
 
 /** Where the targets come from: the ones to start with, and how to read them again. */
 export interface TargetSource {
+  /** Every target of the file (all shards': which this process runs, `plan` decides). */
   readonly initial: readonly TargetSpec[];
   /** Targets in the whole file (all shards); `initial.length` when not given. */
   readonly configured?: number;
   readonly load?: () => Promise<Loaded>;
-  /** The shard this process is, for `probe_shard_info`. */
-  readonly shard?: { readonly index: number; readonly count: number };
+  /** How this process knows its peers, so which of the targets it runs (see `shards/`). */
+  readonly plan?: ShardPlan;
 }
 
 /** What a reload did: applied, or refused with every problem (the running set stays). */
@@ -69,9 +81,25 @@ export function startTargetSet(
   services: SharedServices,
   processMetrics: ProcessMetrics,
   secrets: SecretBook,
+  owns$: Observable<Owns> = of(OWNS_ALL),
 ): TargetSet {
   const byId = (specs: readonly TargetSpec[]) => new Map(specs.map((spec) => [spec.id, spec]));
-  const set$ = new BehaviorSubject(byId(source.initial));
+  // Every target of the file, and which of them this process runs: the owned set follows both.
+  const file$ = new BehaviorSubject(byId(source.initial));
+  const stop$ = new Subject<void>();
+  let owns: Owns = () => false;
+  let owned = new Map<string, TargetSpec>();
+  const mine = (all: ReadonlyMap<string, TargetSpec>) =>
+    new Map([...all].filter(([id]) => owns(id)));
+  const set$ = combineLatest([file$, owns$.pipe(takeUntil(stop$))]).pipe(
+    map(([all, next]) => {
+      owns = next;
+      owned = mine(all);
+      return owned;
+    }),
+    // Replayed: the books below see the set the pipelines started from.
+    shareReplay({ bufferSize: 1, refCount: true }),
+  );
   const running = new Map<string, RunningTarget>();
   // The process's secret book learns each target set before any of its targets runs.
   const tell = (specs: readonly TargetSpec[]) =>
@@ -102,10 +130,11 @@ export function startTargetSet(
     running,
     redact: secrets.redact,
     apply(loaded) {
-      const diff = diffTargets([...set$.value.values()], loaded.targets);
+      const all = byId(loaded.targets);
+      const diff = diffTargets([...owned.values()], [...mine(all).values()]);
       tell(loaded.targets);
       configured = loaded.configured;
-      set$.next(byId(loaded.targets));
+      file$.next(all);
       return {
         added: diff.added.length,
         removed: diff.removed.length,
@@ -113,7 +142,8 @@ export function startTargetSet(
       };
     },
     drain() {
-      set$.complete();
+      stop$.next();
+      file$.complete();
       return allDrained;
     },
     subscription,
