@@ -50,7 +50,9 @@ export function createLogger(level: LogLevel, options: LoggerOptions = {}): Logg
   const { human = false, secrets = [], write = toStdout, fields: fixed = {} } = options;
   const book = options.book ?? createSecretBook(secrets);
   // A child's own secrets, masked in its lines even before the book is told of them.
-  const own = options.book && secrets.length > 0 ? redactor(secrets) : (text: string) => text;
+  // A pass of their own only for those the book does not know yet: one pass a line, not two.
+  const own =
+    options.book && !options.book.covers(secrets) ? redactor(secrets) : (text: string) => text;
   const redact = (text: string) => own(book.redact(text));
   const log =
     (at: LogLevel) =>

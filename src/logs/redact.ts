@@ -1,5 +1,5 @@
 import { escapeControls } from './controlChars';
-import { spelled } from './spelled';
+import { spelled, spellsItself } from './spelled';
 
 /**
  * Everything a person or a scraper can read — log lines, the status page and its JSON, the
@@ -37,6 +37,8 @@ interface Index {
   readonly buckets: Map<string, string[]>;
   /** The shortest key: secrets spelled shorter than `KEY` are keyed by all they have. */
   readonly shortest: number;
+  /** Bytes that begin a key: at any other byte no secret begins, and the lookup is skipped. */
+  readonly starts: Uint8Array;
 }
 
 /**
@@ -61,7 +63,9 @@ function indexOf(secrets: readonly string[]): Index {
   }
   for (const bucket of index.values()) bucket.sort((a, b) => b.length - a.length);
   const shortest = Math.min(KEY, ...[...index.keys()].map((key) => key.length));
-  return { size: index.size, buckets: index, shortest };
+  const starts = new Uint8Array(256);
+  for (const key of index.keys()) starts[key.charCodeAt(0)] = 1;
+  return { size: index.size, buckets: index, shortest, starts };
 }
 
 const json = (text: string): string => JSON.stringify(text).slice(1, -1);
@@ -79,6 +83,7 @@ const encodings = (secret: string): string[] => [
 
 /** The text with every spelling of an indexed secret replaced by `***`. */
 function maskKnown(text: string, index: Index): string {
+  if (spellsItself(text)) return maskAsIs(text, index);
   const { bytes, from, to } = spelled(text);
   let out = '';
   let kept = 0; // the text before this is written to `out`
@@ -97,8 +102,27 @@ function maskKnown(text: string, index: Index): string {
   return kept === 0 ? text : out + text.slice(kept);
 }
 
+/** `maskKnown` of a text that spells itself: each byte is the character where it stands. */
+function maskAsIs(text: string, index: Index): string {
+  let out = '';
+  let kept = 0;
+  let i = 0;
+  while (i < text.length) {
+    const found = lookUp(text, i, index);
+    if (found === 0) {
+      i += 1;
+      continue;
+    }
+    out += `${text.slice(kept, i)}***`;
+    i += found;
+    kept = i;
+  }
+  return kept === 0 ? text : out + text.slice(kept);
+}
+
 /** The length of the longest secret spelled at `i`, 0 when none is. */
-function lookUp(bytes: string, i: number, { buckets, shortest }: Index): number {
+function lookUp(bytes: string, i: number, { buckets, shortest, starts }: Index): number {
+  if (starts[bytes.charCodeAt(i)] === 0) return 0;
   for (let length = KEY; length >= shortest; length--) {
     const bucket = buckets.get(bytes.slice(i, i + length));
     if (bucket === undefined) continue;

@@ -13,6 +13,8 @@ export interface SecretBook {
    * among them stays masked: a connection, a page or a peer may still echo it.
    */
   loaded(secrets: readonly string[]): void;
+  /** Whether every one of these is masked already (a child logger's own need no pass of theirs). */
+  covers(secrets: readonly string[]): boolean;
 }
 
 /**
@@ -32,6 +34,8 @@ export function createSecretBook(
   let redact = redactor([...fixed]);
   return {
     redact: (text) => redact(text),
+    covers: (secrets) =>
+      secrets.every((secret) => fixed.has(secret) || current.has(secret) || retired.has(secret)),
     loaded(secrets) {
       const next = new Set(secrets);
       let changed = next.size !== current.size;

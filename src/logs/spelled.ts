@@ -20,19 +20,39 @@ export interface Spelled {
 }
 
 export function spelled(text: string): Spelled {
+  if (spellsItself(text)) return asIs(text);
   let read = readOnce(text, false);
   // An escape may spell another (`%5Cu0041` is `\u0041`, which is `A`): read again until
   // nothing changes. Each reading that changes something is shorter, so this ends; a few
   // readings cover every echo seen.
   for (let pass = 1; read.changed && pass < MAX_READINGS; pass++) {
     const again = readOnce(read.bytes, true);
-    read = {
-      ...again,
-      from: again.from.map((at) => read.from[at]),
-      to: again.to.map((at) => read.to[at - 1]),
-    };
+    for (let k = 0; k < again.from.length; k++) {
+      again.from[k] = read.from[again.from[k]];
+      again.to[k] = read.to[again.to[k] - 1];
+    }
+    read = again;
   }
   return read;
+}
+
+/** What `readOnce` would take as other than one byte as is: an escape, a fold, a wide character. */
+const SPELLS_OTHERWISE = /[\\%&+\u0000-\u001f\u007f-\uffff]/;
+
+/**
+ * Most lines hold no escape, fold or wide character: they spell themselves, one byte a
+ * character where it stands, and a caller may search them as they are.
+ */
+export const spellsItself = (text: string): boolean => !SPELLS_OTHERWISE.test(text);
+
+function asIs(text: string): Spelled {
+  const from = new Int32Array(text.length);
+  const to = new Int32Array(text.length);
+  for (let i = 0; i < text.length; i++) {
+    from[i] = i;
+    to[i] = i + 1;
+  }
+  return { bytes: text, from, to };
 }
 
 const MAX_READINGS = 4;
@@ -42,16 +62,19 @@ const MAX_READINGS = 4;
  * unit decodes to is kept (the next reading takes it as an escape), as is one left at the end.
  */
 function readOnce(text: string, inBytes: boolean): Spelled & { changed: boolean } {
-  const bytes: number[] = [];
-  const from: number[] = [];
-  const to: number[] = [];
+  // Every log line passes here: one scratch of the most a text can spell (four UTF-8 bytes a
+  // character), kept between calls, not arrays grown a byte at a time; what is returned is a
+  // copy, so the next reading may write over it.
+  const { bytes, from, to } = scratchFor(text.length * 4 + 4);
+  let count = 0;
   let changed = false;
   const push = (b: number, start: number, end: number): void => {
-    const folded = FOLD[b] ?? b;
+    const folded = FOLDED[b];
     if (folded !== b) changed = true;
-    bytes.push(folded);
-    from.push(start);
-    to.push(end);
+    bytes[count] = folded;
+    from[count] = start;
+    to[count] = end;
+    count += 1;
   };
   let i = 0;
   while (i < text.length) {
@@ -75,9 +98,9 @@ function readOnce(text: string, inBytes: boolean): Spelled & { changed: boolean 
     i = end;
   }
   return {
-    bytes: Buffer.from(bytes).toString('latin1'),
-    from: Int32Array.from(from),
-    to: Int32Array.from(to),
+    bytes: Buffer.from(bytes.buffer, 0, count).toString('latin1'),
+    from: from.slice(0, count),
+    to: to.slice(0, count),
     changed,
   };
 }
@@ -93,6 +116,19 @@ const FOLD: Record<number, number> = {
   8: 0x62,
   12: 0x66,
 };
+
+let scratch = { bytes: new Uint8Array(1024), from: new Int32Array(1024), to: new Int32Array(1024) };
+
+function scratchFor(most: number): typeof scratch {
+  if (scratch.bytes.length < most) {
+    const size = 2 ** Math.ceil(Math.log2(most));
+    scratch = { bytes: new Uint8Array(size), from: new Int32Array(size), to: new Int32Array(size) };
+  }
+  return scratch;
+}
+
+/** `FOLD` as a table of every byte: what each reads as (-1, dropped, stored as 255). */
+const FOLDED = Uint8Array.from({ length: 256 }, (_, b) => FOLD[b] ?? b);
 
 const ENTITY = /&(?:(amp|lt|gt|quot|apos)|#([0-9]{1,7})|#[xX]([0-9a-fA-F]{1,6}));/y;
 const NAMED: Record<string, number> = { amp: 38, lt: 60, gt: 62, quot: 34, apos: 39 };

@@ -213,6 +213,7 @@ describe('every count and length has a ceiling', () => {
       'METRICS_PORT',
       'POST_EVENT_RETRIES',
       'PROBE_SHARDS',
+      'PROBE_TARGET_REPLICAS',
       'WEBSOCKET_LISTENERS',
     ]);
     for (const { env, limits } of wholes) {
