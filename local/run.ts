@@ -99,7 +99,7 @@ async function runLocal(): Promise<void> {
   });
   const probe = await startProbe(config, logger, { initial: targets });
   logger.info(`metrics on http://localhost:${probe.port}/metrics`);
-  stopOnSignals(probe, logger);
+  stopOnSignals(probe, logger, config.run.drainMs);
 }
 
 runCommand(runLocal);

@@ -1,6 +1,5 @@
 // First: from here on SIGUSR1 cannot open the inspector (see userSignals.ts).
 import './userSignals';
-import { ownerOf } from '../streams/ownership';
 import { parseArgs } from './cli';
 import { type Config, ConfigError, describeConfig, loadConfig } from './config/loadConfig';
 import { lookalikeWarnings } from './config/lookalikes';
@@ -8,8 +7,8 @@ import { secretValues } from './config/secrets';
 import { helpText } from './help';
 import { createLogger, type Logger } from './logs/logger';
 import type { TargetSource } from './probe';
+import { describeTargets, shardPlan } from './shards/shardPlan';
 import { stopOnSignals } from './signals';
-import { shardIndex } from './targets/shardIndex';
 import { VERSION } from './version';
 
 export { stopOnSignals } from './signals';
@@ -48,7 +47,7 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<void
   if (command === 'check-config') {
     // With a targets file the environment gives only the process-wide variables.
     const settings = describeConfig(env, source ? 'process' : 'all');
-    const targets = source?.shard ? `\n${describeTargets(started.targetIds, source.shard)}` : '';
+    const targets = source?.plan ? `\n${describeTargets(started.targetIds, source.plan)}` : '';
     process.stdout.write(`${settings}${targets}\nconfig ok\n`);
     return;
   }
@@ -59,7 +58,7 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<void
   keepAlive(logger);
   const { startProbe } = await import('./probe');
   const probe = await startProbe(config, logger, source);
-  stopOnSignals(probe, logger);
+  stopOnSignals(probe, logger, config.run.drainMs);
   if (file !== '') {
     const { WATCH_EVERY_MS, watchTargets } = await import('./reload/watchTargets');
     watchTargets(file, WATCH_EVERY_MS, () => {
@@ -98,27 +97,9 @@ async function manyTargets(file: string, env: NodeJS.ProcessEnv): Promise<Starte
   return targetsFile(
     file,
     env,
-    ({ targets }) => {
-      const index = shardIndex(targets.shardIndex, env.HOSTNAME, targets.shards);
-      return 'problem' in index ? index : { index: index.index, count: targets.shards };
-    },
+    (config) => shardPlan(config, env.HOSTNAME),
     (path, env) => guardedLoad(path, env, timeoutMs),
   );
-}
-
-/**
- * `--check-config`'s list of the file's targets, each with the shard that runs it (as every
- * shard decides alone from the same file and count), this one's marked: what a rollout runs.
- */
-function describeTargets(ids: readonly string[], shard: { index: number; count: number }): string {
-  const here = ids.filter((id) => ownerOf(id, shard.count) === shard.index).length;
-  return [
-    `targets: ${ids.length} in the file, ${here} run by this process (shard ${shard.index} of ${shard.count})`,
-    ...ids.map((id) => {
-      const owner = ownerOf(id, shard.count);
-      return `  ${id}: shard ${owner}${owner === shard.index ? ' (this process)' : ''}`;
-    }),
-  ].join('\n');
 }
 
 /** Nothing from the network may end the process: log what escaped, count on the actors. */

@@ -10,7 +10,9 @@ import { registerProcessMetrics } from './metrics/metricsProcess';
 import { reloader } from './reload/reload';
 import { reloadEndpoint } from './reload/reloadEndpoint';
 import { readReloadToken } from './reload/reloadToken';
-import type { RunningTarget } from './targets/runTarget';
+import type { ShardPlan } from './shards/ownership';
+import { startShards } from './shards/shards';
+import { type FinalBooks, finalBooks, type RunningTarget } from './targets/runTarget';
 import { createSharedServices } from './targets/sharedServices';
 import { type ReloadOutcome, startTargetSet, type TargetSource } from './targets/targetSet';
 import { probeRoutes } from './web/routes';
@@ -28,7 +30,12 @@ export interface RunningProbe {
   targets(): ReadonlyMap<string, RunningTarget>;
   /** Loads the targets again and applies them as a difference by id (see `reload/reload.ts`). */
   reload(cause?: string): Promise<ReloadOutcome>;
-  /** Stops every target and the HTTP server. */
+  /**
+   * Drains every target (posting stops, listening goes on until their events settle or the
+   * drain deadline), reporting not ready meanwhile; resolves with each target's final books.
+   */
+  drain(): Promise<Record<string, FinalBooks>>;
+  /** Stops every target and the HTTP server, at once. */
   stop(): Promise<void>;
 }
 
@@ -47,18 +54,21 @@ export async function startProbe(
   const { server, run } = config;
   const now = () => monotonicScheduler.now();
   const metrics = createMetrics({ latencyBucketsSeconds: server.latencyBucketsSeconds });
-  const processMetrics = registerProcessMetrics(metrics.registry, source.shard);
+  const processMetrics = registerProcessMetrics(metrics.registry);
+  const plan = source.plan ?? { kind: 'static', index: 0, count: 1 };
+  const owns$ = startShards(plan, metrics.registry, logger);
   const services = createSharedServices({ metrics, logger });
   logger.info('probe starting', {
     targets: source.initial.length,
-    shard: source.shard ? `${source.shard.index} of ${source.shard.count}` : undefined,
+    shard: describePlan(plan),
   });
   const token = config.reload.tokenFile
     ? await readReloadToken(config.reload.tokenFile)
     : undefined;
-  const set = startTargetSet(source, services, processMetrics, logger.secrets);
+  const set = startTargetSet(source, services, processMetrics, logger.secrets, owns$);
   const { running, redact } = set;
   const reload = reloader(source, set, processMetrics, logger);
+  let draining = false;
 
   const first = (): RunningTarget | undefined => {
     const ids = [...running.keys()].sort();
@@ -80,6 +90,10 @@ export async function startProbe(
       registry: metrics.registry,
       status: { now, redact, targets: () => running },
       readinessProblems: () => {
+        if (draining) return ['draining: the probe is stopping'];
+        // With live peers, readiness is membership (the headless Service lists ready pods):
+        // a broken pipeline must not take every shard out of the peers.
+        if (plan.kind === 'live') return [];
         const problems: string[] = [];
         for (const [id, target] of running) {
           const { postingWindowMs: windowMs, startedAt } = statusOf(target);
@@ -113,10 +127,22 @@ export async function startProbe(
     state: () => first()?.state,
     targets: () => running,
     reload: (cause = 'a call') => reload(cause),
+    async drain() {
+      draining = true;
+      const targets = [...running.values()];
+      await set.drain();
+      return Object.fromEntries(targets.map((target) => [target.id, finalBooks(target.state)]));
+    },
     async stop() {
       clearInterval(table);
       set.subscription.unsubscribe();
       await http.close();
     },
   };
+}
+
+/** The start line's word on the shard: which of how many, or which peer of the live ones. */
+function describePlan(plan: ShardPlan): string | undefined {
+  if (plan.kind === 'live') return `${plan.self} of the live peers of ${plan.srv}`;
+  return plan.count > 1 ? `${plan.index} of ${plan.count}` : undefined;
 }

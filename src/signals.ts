@@ -4,7 +4,8 @@ import { reloadOnSignal } from './reload/reloadSignal';
 import { STOP_SIGNALS } from './signalTable';
 import { reportIgnoredSignals } from './userSignals';
 
-const STOP_DEADLINE_MS = 5_000;
+/** Past the drain: time for the last log line and the HTTP server to close. */
+const STOP_MARGIN_MS = 5_000;
 
 /**
  * Every signal that asks a process to stop stops the probe cleanly, with exit code 0; SIGHUP
@@ -12,22 +13,34 @@ const STOP_DEADLINE_MS = 5_000;
  * says so). Which signal does what is decided in `signalTable.ts`; the reload in
  * `reload/reloadSignal.ts`.
  */
-export function stopOnSignals(probe: RunningProbe, logger: Logger): void {
+/**
+ * The first stop signal drains (see `streams/drain.ts`): posting stops, `/readyz` answers 503,
+ * `/metrics` is still served, and the listeners stay until every event in flight settled or
+ * `drainMs` passed; the last log line carries each target's final books. A second stop signal
+ * stops at once.
+ */
+export function stopOnSignals(probe: RunningProbe, logger: Logger, drainMs: number): void {
   let stopping = false;
   const stop = (signal: string) => {
-    if (stopping) return;
+    if (stopping) {
+      logger.warn('stopping at once: a second stop signal', { signal });
+      process.exit(0);
+    }
     stopping = true;
-    logger.info('stopping', { signal });
-    setTimeout(() => process.exit(0), STOP_DEADLINE_MS).unref();
-    probe.stop().then(
-      () => {
-        logger.info('stopped');
-        process.exit(0);
-      },
-      () => process.exit(0),
-    );
+    logger.info('stopping', {
+      signal,
+      drainSeconds: drainMs / 1000,
+    });
+    setTimeout(() => process.exit(0), drainMs + STOP_MARGIN_MS).unref();
+    probe
+      .drain()
+      .then(async (books) => {
+        await probe.stop();
+        logger.info('stopped', { books });
+      })
+      .finally(() => process.exit(0));
   };
-  for (const signal of STOP_SIGNALS) process.once(signal, () => stop(signal));
+  for (const signal of STOP_SIGNALS) process.on(signal, () => stop(signal));
   reloadOnSignal(
     (cause) => probe.reload(cause),
     () => stopping,

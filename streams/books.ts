@@ -8,6 +8,10 @@ export interface Totals {
   lost: number;
   late: number;
   postErrors: number;
+  /** Events still in flight when their pipeline's drain ended (see `drain.ts`). */
+  drained: number;
+  /** Events of another probe of the same target (a replica, a predecessor): ours, not foreign. */
+  siblings: number;
   duplicates: number;
   wrongAppId: number;
   unknownSeqno: number;
@@ -31,7 +35,7 @@ export interface Books {
 }
 
 /** States of an event whose post is proven: by a successful answer, or by its arrival. */
-const PROVEN: ReadonlySet<EventState> = new Set(['posted', 'received', 'lost', 'late']);
+const PROVEN: ReadonlySet<EventState> = new Set(['posted', 'received', 'lost', 'late', 'drained']);
 
 /**
  * The books follow from each event's state changes, and from nothing else, so no count is
@@ -40,10 +44,10 @@ const PROVEN: ReadonlySet<EventState> = new Set(['posted', 'received', 'lost', '
  * - posted: an event's post is proven, by its successful answer or its first receipt,
  *   whichever comes first (an event that arrived was taken by the collector, whatever the
  *   answer says);
- * - received, lost, late: an event enters that state (a lost event received later is late and
- *   stays lost);
+ * - received, lost, late, drained: an event enters that state (a lost event received later is
+ *   late and stays lost; a drained one is never received by this pipeline, which has ended);
  * - in flight: events now in state `posted` — counted, not derived from the others, so that
- *   posted = received + lost + in flight is a check that can fail.
+ *   posted = received + lost + drained + in flight is a check that can fail.
  */
 export function keepBooks(state: Books, before: EventState, next: EventState): void {
   const totals = state.totals;
@@ -53,4 +57,5 @@ export function keepBooks(state: Books, before: EventState, next: EventState): v
   if (next === 'received') totals.received += 1;
   else if (next === 'lost') totals.lost += 1;
   else if (next === 'late') totals.late += 1;
+  else if (next === 'drained') totals.drained += 1;
 }

@@ -45,6 +45,8 @@ export type Effect =
   | LostEvents
   | OverdueEvents
   | { readonly kind: 'purged'; readonly count: number }
+  | { readonly kind: 'drain-started'; readonly inFlight: number; readonly postsRunning: number }
+  | DrainEnded
   | { readonly kind: 'listener'; readonly change: ListenerChange }
   | { readonly kind: 'internal-error'; readonly error: string };
 
@@ -67,4 +69,13 @@ export interface LateEvent {
   readonly latencyMs: number;
   readonly listenerId: number;
   readonly outOfOrder: boolean;
+}
+
+/** A drain is over: every event settled, or the deadline passed with these still in flight. */
+export interface DrainEnded {
+  readonly kind: 'drain-ended';
+  /** Events still in flight at the deadline: now drained. */
+  readonly drained: readonly number[];
+  /** Posts still unanswered at the deadline: now post errors. */
+  readonly unanswered: readonly number[];
 }

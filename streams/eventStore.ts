@@ -1,8 +1,9 @@
 /**
  * Where an event stands. `posting`: the post has left, no answer and no receipt yet.
- * `late`: received after it was marked lost (stays lost in the books).
+ * `late`: received after it was marked lost (stays lost in the books). `drained`: posted, and
+ * still neither received nor lost when its pipeline's drain ended (see `drain.ts`).
  */
-export type EventState = 'posting' | 'posted' | 'received' | 'lost' | 'late' | 'failed';
+export type EventState = 'posting' | 'posted' | 'received' | 'lost' | 'late' | 'failed' | 'drained';
 
 export interface TrackedEvent {
   readonly seqno: number;

@@ -18,4 +18,21 @@ export interface Clean {
   readonly kind: 'clean';
 }
 
-export type TrackerInput = PostOutcome | Receipt | ListenerChange | Tick | Clean;
+/** The pipeline stops posting and listens on for its events in flight (see `drain.ts`). */
+export interface DrainStarted {
+  readonly kind: 'drain-started';
+}
+
+/** The drain's deadline passed: what is still in flight ends drained. */
+export interface DrainDeadline {
+  readonly kind: 'drain-deadline';
+}
+
+export type TrackerInput =
+  | PostOutcome
+  | Receipt
+  | ListenerChange
+  | Tick
+  | Clean
+  | DrainStarted
+  | DrainDeadline;

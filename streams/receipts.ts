@@ -1,3 +1,4 @@
+import { isSibling } from './appId';
 import { recordDelivery } from './duplicates';
 import type { Effect } from './effects';
 import { eventAt } from './eventStore';
@@ -9,7 +10,8 @@ import { type Receipt, WIRE_TEXT_CHARS } from './socketMessages';
 import { setEventState, type TrackerState } from './trackerState';
 
 /**
- * A frame arrived on a listener. It is malformed, another probe's event, an own event no
+ * A frame arrived on a listener. It is malformed, another probe's event (or a sibling's: another
+ * pipeline of this target, see `appId.ts`), an own event no
  * longer (or never) tracked, a copy (see `duplicates.ts`), or the first receipt of an own
  * event: received, or late when it was already counted lost.
  */
@@ -24,6 +26,10 @@ export function receive(state: TrackerState, receipt: Receipt, effects: Effect[]
   if (frame.appId !== state.options.appId) {
     if (!countsAsForeign(state.foreign, `${frame.appId} ${frame.seqno}`, receipt.connectionId))
       return;
+    if (isSibling(frame.appId, state.options.appId)) {
+      state.totals.siblings += 1;
+      return;
+    }
     state.totals.wrongAppId += 1;
     state.lastForeignAppId = frame.appId.slice(0, WIRE_TEXT_CHARS);
     effects.push({ kind: 'wrong-app-id', appId: state.lastForeignAppId, listenerId });

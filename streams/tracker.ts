@@ -1,5 +1,6 @@
-import { asyncScheduler, defer, type OperatorFunction, type SchedulerLike } from 'rxjs';
-import { filter, map } from 'rxjs/operators';
+import { asyncScheduler, type OperatorFunction, type SchedulerLike } from 'rxjs';
+import { filter, map, scan } from 'rxjs/operators';
+import { endDrainAtDeadline, endSettledDrain, startDrain } from './drain';
 import type { Effect } from './effects';
 import { updateListener } from './listenerView';
 import { markLost } from './lost';
@@ -52,11 +53,18 @@ export function step(state: TrackerState, input: TrackerInput, now: number): rea
       markLost(state, now, effects);
       purge(state, now, effects);
       break;
+    case 'drain-started':
+      startDrain(state, now, effects);
+      break;
+    case 'drain-deadline':
+      endDrainAtDeadline(state, effects);
+      break;
     case 'tick':
       break;
   }
   settleOverdue(state, now, effects);
   moveWindows(state.windows, now - state.options.missingGraceMs);
+  endSettledDrain(state, effects);
   return effects.length === 0 ? NO_EFFECTS : effects;
 }
 
@@ -80,20 +88,29 @@ function safeStep(state: TrackerState, input: TrackerInput, now: number): Tracke
   }
 }
 
+/** The fold's accumulator: the state, mutated in place, and what the latest input did. */
+interface Fold {
+  readonly state: TrackerState;
+  step: TrackerStep | undefined;
+}
+
 /**
- * The tracker actor: a fold of post outcomes, receipts, listener changes and ticks into one
- * state, reading time from `scheduler.now()`. Each subscription folds into a fresh state.
+ * The tracker actor: a `scan` of post outcomes, receipts, listener changes and ticks into one
+ * state, reading time from `scheduler.now()`. The accumulator is made at the first input, so
+ * each subscription folds into a fresh state; a quiet tick leaves no step to emit.
  */
 export function track(
   options: TrackerOptions,
   scheduler: SchedulerLike = asyncScheduler,
 ): OperatorFunction<TrackerInput, TrackerStep> {
   return (input$) =>
-    defer(() => {
-      const state = createTrackerState(options);
-      return input$.pipe(
-        map((input) => safeStep(state, input, scheduler.now())),
-        filter((step): step is TrackerStep => step !== undefined),
-      );
-    });
+    input$.pipe(
+      scan((fold: Fold | undefined, input: TrackerInput): Fold => {
+        const folded = fold ?? { state: createTrackerState(options), step: undefined };
+        folded.step = safeStep(folded.state, input, scheduler.now());
+        return folded;
+      }, undefined),
+      map((fold) => fold?.step),
+      filter((step): step is TrackerStep => step !== undefined),
+    );
 }

@@ -62,6 +62,10 @@ export interface TrackerState extends EventStore {
   foreign: Map<string, number[]>;
   /** Clock time of the last successful post, or undefined. */
   lastPostOkAt?: number;
+  /** Clock time the drain began (posting stopped, listening on), or undefined while running. */
+  drainingSince?: number;
+  /** The drain is over: every event settled, or its deadline passed (see `drain.ts`). */
+  drainEnded?: boolean;
 }
 
 export function createTrackerState(options: TrackerOptions): TrackerState {
@@ -78,6 +82,8 @@ export function createTrackerState(options: TrackerOptions): TrackerState {
       lost: 0,
       late: 0,
       postErrors: 0,
+      drained: 0,
+      siblings: 0,
       duplicates: 0,
       wrongAppId: 0,
       unknownSeqno: 0,

@@ -119,6 +119,16 @@ export const PROCESS_SETTINGS = {
     ),
   },
   run: {
+    // Kubernetes waits 30 s (its default grace) before it kills a pod: 20 s of drain leave the
+    // rest for the last scrape and the exit.
+    drainMs: processWide(
+      seconds(
+        'STOP_DRAIN_SECONDS',
+        20,
+        'how long a stop (and a changed, removed or moved target) listens for its events in flight before they end drained',
+        [0, 3600],
+      ),
+    ),
     local: processWide(
       flag('RUN_LOCAL', 'debug logging, readable logs, and a table of events every 30 s'),
     ),

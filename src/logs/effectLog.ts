@@ -84,6 +84,22 @@ function tell(logger: Logger, effect: Effect): void {
       else logger.debug('listener connecting', { listener });
       return;
     }
+    case 'drain-started':
+      logger.info('draining: posting stopped, listening for the events in flight', {
+        inFlight: effect.inFlight,
+        postsRunning: effect.postsRunning,
+      });
+      return;
+    case 'drain-ended':
+      if (effect.drained.length === 0 && effect.unanswered.length === 0) {
+        logger.info('drained: every event settled');
+      } else {
+        logger.warn('drain deadline passed with events unsettled', {
+          drained: effect.drained.length,
+          unanswered: effect.unanswered.length,
+        });
+      }
+      return;
     case 'internal-error':
       logger.error('internal error survived', { error: effect.error });
       return;

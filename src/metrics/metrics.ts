@@ -73,8 +73,8 @@ export function createMetrics(options: MetricsOptions): ProbeMetrics {
   };
   const single = (value: number) => [[{}, value] as const];
 
-  for (const [name, help, read] of FROM_TOTALS) {
-    counterFrom(name, help, [], ({ state }) => single(state ? read(state.totals) : 0));
+  for (const [name, book, help] of FROM_TOTALS) {
+    counterFrom(name, help, [], ({ state }) => single(state ? state.totals[book] : 0));
   }
   // Every reason exported at 0 from the start, so increase() sees the first bad frame too.
   counterFrom(

@@ -24,12 +24,9 @@ const RESULTS: readonly ReloadResult[] = ['applied', 'refused', 'failed'];
 /**
  * The process's own series: the targets configured and owned, each target's info (dataset,
  * version, environment and the file's labels, so the per-target series need carry only
- * `target`), the shard, and how the last reload went — named as Prometheus names its own.
+ * `target`), and how the last reload went (the shard's are in `shards/shardMetrics.ts`) — named as Prometheus names its own.
  */
-export function registerProcessMetrics(
-  registry: Registry,
-  shard: { readonly index: number; readonly count: number } = { index: 0, count: 1 },
-): ProcessMetrics {
+export function registerProcessMetrics(registry: Registry): ProcessMetrics {
   const registers = [registry];
   const gauge = (name: string, help: string, labelNames: string[] = []) =>
     new Gauge({ name, help, labelNames, registers });
@@ -53,12 +50,6 @@ export function registerProcessMetrics(
     registers,
   });
   for (const outcome of RESULTS) reloads.labels(outcome).inc(0);
-  gauge('probe_shard_info', 'Constant 1: which shard this process is, of how many.', [
-    'shard',
-    'shards',
-  ])
-    .labels(String(shard.index), String(shard.count))
-    .set(1);
   let specs: readonly TargetSpec[] = [];
   // Its label names follow the targets' own labels, so it is made again when they change.
   let info: Gauge | undefined;

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
-import { concat, connectable, defer, NEVER, Observable, of, timer } from 'rxjs';
+import { connectable, defer, NEVER, Observable, timer } from 'rxjs';
 import { retry } from 'rxjs/operators';
+import { appIdFor } from '../../streams/appId';
 import { derivedStreams } from '../../streams/derivedStreams';
 import { delayToSlotMs } from '../../streams/phase';
 import { probe$ } from '../../streams/probe';
@@ -29,18 +30,27 @@ export interface RunningTarget extends TargetSpec {
   state: TrackerState | undefined;
 }
 
+/** A random fraction from the system's generator: app ids must differ between processes. */
+const randomFraction = () => randomBytes(2).readUInt16BE(0) / 0x10000;
+
 /**
  * One target's pipeline and sinks: subscribing starts it (schedule, poster, listeners, fold,
- * its metric series and log lines); unsubscribing stops it and removes its series. Emits the
- * running target once, which then follows its tracker state. Nothing here knows of other
+ * its metric series and log lines). Emits the running target once, which then follows its
+ * tracker state. `drain$`'s first value drains it (see `streams/drain.ts`): it completes once
+ * its events settled or the drain deadline passed, and its series go with its last log line,
+ * which carries its books. Unsubscribing stops it at once. Nothing here knows of other
  * targets: their peers cannot touch this one's books.
  */
-export function runTarget(spec: TargetSpec, services: SharedServices): Observable<RunningTarget> {
+export function runTarget(
+  spec: TargetSpec,
+  services: SharedServices,
+  drain$: Observable<unknown> = NEVER,
+): Observable<RunningTarget> {
   return defer(() => {
     const { metrics, wallClock } = services;
     const { id, config } = spec;
     const { dataset, posting, subscription, tracker } = config;
-    const appId = randomBytes(4).toString('hex');
+    const appId = appIdFor(id, randomFraction);
     const logger = services.loggerFor(id, secretValues(config));
     const authMode = config.auth.clientId ? 'bearer' : 'webhook';
     const http = services.httpMetrics(id, posting.collectorUrl);
@@ -85,12 +95,19 @@ export function runTarget(spec: TargetSpec, services: SharedServices): Observabl
 
     // Every actor handles its own failures; this outer retry is the last line, for a bug that
     // still escapes. It restarts the pipeline (tracked events are lost), not the process.
-    const options = { tracker: { ...tracker, appId }, posting, subscription, tickMs: TICK_MS };
+    const options = {
+      tracker: { ...tracker, appId },
+      posting,
+      subscription,
+      tickMs: TICK_MS,
+      drainMs: config.run.drainMs,
+    };
     const dependencies = {
       post,
       connect,
       slotDelayMs: () => delayToSlotMs(id, posting.intervalMs, wallClock()),
       tick$: services.tick$,
+      drain$,
     };
     const step$ = connectable(
       defer(() => probe$(options, dependencies, monotonicScheduler)).pipe(
@@ -122,18 +139,36 @@ export function runTarget(spec: TargetSpec, services: SharedServices): Observabl
         running.state = state;
       }),
     );
-    sinks.add(step$.connect());
     sinks.add(() => {
       tokens?.release();
       http.remove();
-      logger.info('target stopped');
+      logger.info('target stopped', finalBooks(running.state));
     });
     return new Observable<RunningTarget>((subscriber) => {
-      const inner = concat(of(running), NEVER).subscribe(subscriber);
+      subscriber.next(running);
+      // Not one of the sinks: they close themselves when the pipeline ends, before this is told.
+      const ended = step$.subscribe({ complete: () => subscriber.complete() });
+      const connection = step$.connect();
       return () => {
-        inner.unsubscribe();
+        ended.unsubscribe();
+        connection.unsubscribe();
         sinks.unsubscribe();
       };
     });
   });
+}
+
+/** A stopped target's books, for its last log line: every event posted is accounted for. */
+export type FinalBooks = ReturnType<typeof finalBooks>;
+
+export function finalBooks(state: TrackerState | undefined) {
+  const totals = state?.totals;
+  return {
+    posted: totals?.posted ?? 0,
+    received: totals?.received ?? 0,
+    lost: totals?.lost ?? 0,
+    drained: totals?.drained ?? 0,
+    inFlight: state?.eventsInFlight ?? 0,
+    postErrors: totals?.postErrors ?? 0,
+  };
 }

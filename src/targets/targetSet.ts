@@ -1,13 +1,24 @@
-import { BehaviorSubject, type Subscription } from 'rxjs';
+import {
+  BehaviorSubject,
+  combineLatest,
+  map,
+  type Observable,
+  of,
+  Subject,
+  type Subscription,
+  shareReplay,
+  takeUntil,
+} from 'rxjs';
 import { perTarget } from '../../streams/perTarget';
 import { secretValues } from '../config/secrets';
 import type { SecretBook } from '../logs/secretBook';
 import type { ProcessMetrics } from '../metrics/metricsProcess';
+import { OWNS_ALL, type Owns, type ShardPlan } from '../shards/ownership';
 import { diffTargets, sameTarget } from './diffTargets';
 import { type RunningTarget, runTarget, type TargetSpec } from './runTarget';
 import type { SharedServices } from './sharedServices';
 
-/** What a load gave: the targets (this shard's), or why there are none to apply. */
+/** What a load gave: the targets (all shards'), or why there are none to apply. */
 export type Loaded =
   | { readonly targets: readonly TargetSpec[]; readonly configured?: number }
   | { readonly problems: readonly string[] }
@@ -16,12 +27,13 @@ export type Loaded =
 
 /** Where the targets come from: the ones to start with, and how to read them again. */
 export interface TargetSource {
+  /** Every target of the file (all shards': which this process runs, `plan` decides). */
   readonly initial: readonly TargetSpec[];
   /** Targets in the whole file (all shards); `initial.length` when not given. */
   readonly configured?: number;
   readonly load?: () => Promise<Loaded>;
-  /** The shard this process is, for `probe_shard_info`. */
-  readonly shard?: { readonly index: number; readonly count: number };
+  /** How this process knows its peers, so which of the targets it runs (see `shards/`). */
+  readonly plan?: ShardPlan;
 }
 
 /** What a reload did: applied, or refused with every problem (the running set stays). */
@@ -50,32 +62,61 @@ export interface TargetSet {
     readonly removed: number;
     readonly changed: number;
   };
+  /**
+   * Drains every target (see `streams/drain.ts`) and takes no set more; resolves once each
+   * pipeline has ended.
+   */
+  drain(): Promise<void>;
   readonly subscription: Subscription;
 }
 
 /**
  * The running targets: one pipeline each (`perTarget`), following the target set, which a
- * reload replaces — unchanged targets untouched, changed ones restarted, removed ones stopped,
- * added ones started.
+ * reload replaces — unchanged targets untouched, a changed one replaced by a new pipeline while
+ * the old one drains, removed ones drained, added ones started. A load with any problem changes
+ * nothing, and says so.
  */
 export function startTargetSet(
   source: TargetSource,
   services: SharedServices,
   processMetrics: ProcessMetrics,
   secrets: SecretBook,
+  owns$: Observable<Owns> = of(OWNS_ALL),
 ): TargetSet {
   const byId = (specs: readonly TargetSpec[]) => new Map(specs.map((spec) => [spec.id, spec]));
-  const set$ = new BehaviorSubject(byId(source.initial));
+  // Every target of the file, and which of them this process runs: the owned set follows both.
+  const file$ = new BehaviorSubject(byId(source.initial));
+  const stop$ = new Subject<void>();
+  let owns: Owns = () => false;
+  let owned = new Map<string, TargetSpec>();
+  const mine = (all: ReadonlyMap<string, TargetSpec>) =>
+    new Map([...all].filter(([id]) => owns(id)));
+  const set$ = combineLatest([file$, owns$.pipe(takeUntil(stop$))]).pipe(
+    map(([all, next]) => {
+      owns = next;
+      owned = mine(all);
+      return owned;
+    }),
+    // Replayed: the books below see the set the pipelines started from.
+    shareReplay({ bufferSize: 1, refCount: true }),
+  );
   const running = new Map<string, RunningTarget>();
   // The process's secret book learns each target set before any of its targets runs.
   const tell = (specs: readonly TargetSpec[]) =>
     secrets.loaded(specs.flatMap((spec) => secretValues(spec.config)));
   tell(source.initial);
   let configured = source.configured;
+  let drained: () => void = () => {};
+  const allDrained = new Promise<void>((resolve) => {
+    drained = resolve;
+  });
   const subscription = set$
-    .pipe(perTarget((_, spec) => runTarget(spec, services), sameTarget))
-    .subscribe(({ id, value }) => {
-      running.set(id, value);
+    .pipe(perTarget((_, spec, drain$) => runTarget(spec, services, drain$), sameTarget))
+    .subscribe({
+      next: ({ id, value }) => {
+        running.set(id, value);
+      },
+      complete: () => drained(),
     });
   subscription.add(
     set$.subscribe((set) => {
@@ -83,21 +124,27 @@ export function startTargetSet(
       processMetrics.configured([...set.values()], configured);
     }),
   );
-  subscription.add(() => set$.complete());
+  subscription.add(() => drained());
 
   return {
     running,
     redact: secrets.redact,
     apply(loaded) {
-      const diff = diffTargets([...set$.value.values()], loaded.targets);
+      const all = byId(loaded.targets);
+      const diff = diffTargets([...owned.values()], [...mine(all).values()]);
       tell(loaded.targets);
       configured = loaded.configured;
-      set$.next(byId(loaded.targets));
+      file$.next(all);
       return {
         added: diff.added.length,
         removed: diff.removed.length,
         changed: diff.changed.length,
       };
+    },
+    drain() {
+      stop$.next();
+      file$.complete();
+      return allDrained;
     },
     subscription,
   };

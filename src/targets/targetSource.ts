@@ -1,5 +1,5 @@
-import { owns } from '../../streams/ownership';
 import type { Config } from '../config/loadConfig';
+import type { ShardPlan } from '../shards/ownership';
 import { problemLine } from './problem';
 import { readSources } from './readSources';
 import type { TargetSpec } from './runTarget';
@@ -7,28 +7,22 @@ import { ENV_NAME_PATTERN } from './schema';
 import type { Target, TargetsLoad } from './target';
 import type { TargetSource } from './targetSet';
 
-export interface Shard {
-  readonly index: number;
-  readonly count: number;
-}
-
-/** This shard's targets of a load: the ones it wins (see `ownership.ts`). */
-const mine = (targets: readonly Target[], shard: Shard): TargetSpec[] =>
-  targets
-    .filter((target) => owns(target.id, shard.index, shard.count))
-    .map(({ id, labels, config }) => ({ id, labels, config }));
+/** A load's targets as the process runs them. */
+const specs = (targets: readonly Target[]): TargetSpec[] =>
+  targets.map(({ id, labels, config }) => ({ id, labels, config }));
 
 /**
  * The targets file as a source of targets: loaded once to start (every problem, or the
  * targets), and again at each reload. Every shard reads the whole file and runs what it owns
- * (`shardOf` says which shard this is, from the process-wide settings); `configured` is the
- * whole file's count, the same on every shard. The process-wide settings (variables only) are
+ * (`planOf` says how this process knows its peers, from the process-wide settings; the target
+ * set applies it, see `shards/`); `configured` is the whole file's count, the same on every
+ * shard. The process-wide settings (variables only) are
  * the same in every target's configuration: the file's first target's serve the process.
  */
 export async function targetsFile(
   path: string,
   env: NodeJS.ProcessEnv,
-  shardOf: (config: Config) => Shard | { readonly problem: string },
+  planOf: (config: Config) => ShardPlan | { readonly problem: string },
   /** How the file is loaded, at the start and at each reload (`reload/guardedLoad.ts`). */
   loadTargets: (
     path: string,
@@ -49,8 +43,8 @@ export async function targetsFile(
   if ('failed' in first) return { problems: [`${path}: ${first.failed}`] };
   if (first.problems.length > 0) return { problems: first.problems.map(problemLine) };
   const config = first.targets[0].config;
-  const shard = shardOf(config);
-  if ('problem' in shard) return { problems: [shard.problem] };
+  const plan = planOf(config);
+  if ('problem' in plan) return { problems: [plan.problem] };
   const { sources } = await readSources(path);
   return {
     config,
@@ -59,14 +53,14 @@ export async function targetsFile(
       [...source.text.matchAll(ENV_REFERENCE)].map((match) => match[1]),
     ),
     source: {
-      initial: mine(first.targets, shard),
+      initial: specs(first.targets),
       configured: first.targets.length,
-      shard,
+      plan,
       async load() {
         const loaded = await loadTargets(path, env);
         if ('failed' in loaded) return loaded;
         if (loaded.problems.length > 0) return { problems: loaded.problems.map(problemLine) };
-        return { targets: mine(loaded.targets, shard), configured: loaded.targets.length };
+        return { targets: specs(loaded.targets), configured: loaded.targets.length };
       },
     },
   };

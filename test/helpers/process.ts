@@ -36,7 +36,9 @@ export function imageCommand(): string[] {
 /**
  * The probe as its own process, with its output collected: by default as the image runs it
  * (its CMD, node flags included, so every process test holds under them), or the given
- * command line; from the repository's root, with `args` appended.
+ * command line; from the repository's root, with `args` appended. A stop drains for at most
+ * 1 s (not the 20 s a pod gets) unless `env` says otherwise: tests stop probes whose pipelines
+ * they broke.
  */
 export function run(
   env: Record<string, string>,
@@ -45,7 +47,7 @@ export function run(
   const [file, ...rest] = options.command ?? imageCommand();
   const child = spawn(file, [...rest, ...(options.args ?? [])], {
     cwd: ROOT,
-    env: { PATH: process.env.PATH ?? '', ...env },
+    env: { PATH: process.env.PATH ?? '', STOP_DRAIN_SECONDS: '1', ...env },
   });
   let output = '';
   let stdout = '';

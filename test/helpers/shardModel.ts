@@ -1,4 +1,4 @@
-import { ownerOf } from '../../streams/ownership';
+import { ownerOf } from '../../streams/shardOwners';
 
 /** One run of a shard's pod: its index, the PROBE_SHARDS it read, when it ran (seconds). */
 export interface ShardPod {

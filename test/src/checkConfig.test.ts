@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
-import { ownerOf } from '../../streams/ownership';
+import { ownerOf } from '../../streams/shardOwners';
 import { tempDir, writeFiles } from '../helpers/files';
 
 const main = join(__dirname, '..', '..', 'src', 'main.js');

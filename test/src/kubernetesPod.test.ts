@@ -37,9 +37,6 @@ const FIELDS: Record<string, string> = { 'metadata.namespace': NAMESPACE };
 
 test('a pod of the StatefulSet runs the targets it owns among the live pods', {
   skip: DNSMASQ.skip,
-  // Discovery is not yet wired into the target set (issue 25 item 3): until then this pod
-  // starts without PROBE_SHARDS as shard 2 of 1 and stops. Remove `todo` with the wiring.
-  todo: 'the target set follows the live peers',
 }, async (t) => {
   const pods = Array.from(
     { length: sts.spec.replicas as number },
@@ -72,10 +69,11 @@ test('a pod of the StatefulSet runs the targets it owns among the live pods', {
   await waitFor(
     async () => {
       metrics = await scrape(port);
-      return metrics.has('probe_targets_owned');
+      // Owned are counted once the peers are known: every pod of the answer.
+      return metrics.get('probe_shard_peers') === pods.length;
     },
     10_000,
-    () => `probe_targets_owned in a scrape:\n${probe.output()}`,
+    () => `probe_shard_peers ${pods.length} in a scrape:\n${probe.output()}`,
   );
   assert.equal(metrics.get('probe_targets_configured'), ids.length);
   const mine = ids.filter((id) => ownersOf(id, pods, 1).includes(self));

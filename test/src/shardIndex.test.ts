@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { shardIndex } from '../../src/targets/shardIndex';
+import { shardIndex } from '../../src/shards/shardIndex';
 
 test('a StatefulSet pod finds its own shard in its name; the variable wins when set', () => {
   assert.deepEqual(shardIndex('', 'probe-2', 4), { index: 2 });

@@ -41,7 +41,7 @@ test('keys are the variables in camelCase, without PROBE_', () => {
   );
 });
 
-test('the process-wide settings are the server, the logs, the local stand-ins, the targets and the peers', () => {
+test('the process-wide settings are the server, the logs, the stop, the reload, the local stand-ins, the targets and the peers', () => {
   assert.deepEqual(
     processSettings()
       .map(({ setting }) => setting.env)
@@ -59,7 +59,11 @@ test('the process-wide settings are the server, the logs, the local stand-ins, t
       'PROBE_SHARD_INDEX',
       'PROBE_TARGETS_FILE',
       'PROBE_TARGET_REPLICAS',
+      'RELOAD_ENDPOINT_ENABLED',
+      'RELOAD_TIMEOUT_SECONDS',
+      'RELOAD_TOKEN_FILE',
       'RUN_LOCAL',
+      'STOP_DRAIN_SECONDS',
     ],
   );
 });

@@ -1,63 +1,15 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { asyncScheduler, concat, NEVER, type Observable, of, Subject, timer } from 'rxjs';
-import { map, tap } from 'rxjs/operators';
+import { asyncScheduler } from 'rxjs';
 import type { PostProgress } from '../../streams/postMessages';
-import { type ProbeOptions, probe$ } from '../../streams/probe';
+import { probe$ } from '../../streams/probe';
 import { missingShares } from '../../streams/shareWindows';
 import type { SocketEvent } from '../../streams/socketMessages';
 import { inFlight, type TrackerState } from '../../streams/trackerState';
 import { testScheduler } from '../helpers/marbles';
+import { oneListener, options, pipeline, type Stand } from '../helpers/virtualPipeline';
 
-const APP = '0a1b2c3d';
-const options: ProbeOptions = {
-  tracker: {
-    appId: APP,
-    lostTimeoutMs: 300_000,
-    purgeTimeoutMs: 900_000,
-    cleanIntervalMs: 30_000,
-    missingGraceMs: 10_000,
-    latencyObjectiveMs: 30_000,
-  },
-  posting: { intervalMs: 1_000, maxInFlight: 100 },
-  subscription: {
-    listeners: 2,
-    listenerStaggerMs: 500,
-    reconnectMinMs: 500,
-    reconnectMaxMs: 30_000,
-    connectTimeoutMs: 10_000,
-  },
-  tickMs: 1_000,
-};
-const oneListener = { ...options, subscription: { ...options.subscription, listeners: 1 } };
 const percents = (s: TrackerState) => missingShares(s.windows).map((share) => share.percent);
-
-interface Stand {
-  /** Milliseconds the collector takes to answer. */
-  postMs: number;
-  /** Milliseconds from the post's answer to the frame on every connection. */
-  holdMs: number;
-  drop?: (seqno: number) => boolean;
-  /** Open connections deliver nothing (a dead pipeline). */
-  dead?: boolean;
-}
-
-/** A pipeline in virtual time: posts are answered, held, and fanned out to open connections. */
-function pipeline({ postMs, holdMs, drop = () => false, dead = false }: Stand) {
-  const frames = new Subject<SocketEvent>();
-  const post = (seqno: number) =>
-    timer(postMs).pipe(
-      tap(() => {
-        if (dead || drop(seqno)) return;
-        const data = JSON.stringify({ app_id: APP, seqno, time_sent: 'x' });
-        asyncScheduler.schedule(() => frames.next({ kind: 'message', data }), holdMs);
-      }),
-      map((): PostProgress => ({ kind: 'answered', retries: 0 })),
-    );
-  const delivered$: Observable<SocketEvent> = dead ? NEVER : frames;
-  const connect = () => concat(of<SocketEvent>({ kind: 'open' }), delivered$);
-  return { post, connect };
-}
 
 /** Runs the probe in virtual time and reads `read(state)` at each of `times`. */
 function observe<T>(stand: Stand, times: number[], read: (state: TrackerState) => T): T[] {
