@@ -1,9 +1,19 @@
 import { hostname as osHostname } from 'node:os';
 import { ownerOf } from '../../streams/shardOwners';
-import type { Config } from '../config/loadConfig';
 import { selfName } from './livePeers';
 import type { ShardPlan } from './ownership';
 import { shardIndex } from './shardIndex';
+
+/** The process-wide settings a plan is made of (a `Config` has them). */
+export interface ShardSettings {
+  readonly targets: { readonly shards: number; readonly shardIndex: string };
+  readonly peers: {
+    readonly srv: string;
+    readonly dnsServer: string;
+    readonly refreshMs: number;
+    readonly replicas: number;
+  };
+}
 
 /**
  * How this process knows its peers, from the process-wide settings: the live peers that
@@ -12,7 +22,7 @@ import { shardIndex } from './shardIndex';
  * mixed or the name or index cannot be had.
  */
 export function shardPlan(
-  { targets, peers }: Pick<Config, 'targets' | 'peers'>,
+  { targets, peers }: ShardSettings,
   hostname: string | undefined,
 ): ShardPlan | { readonly problem: string } {
   if (peers.srv !== '') {
