@@ -1,5 +1,5 @@
-import { DNS_NAME_CHARS, isDnsName, resolverAddress } from '../shards/dnsNames';
 import { type FormatName, registered } from './configFormats';
+import { DNS_NAME_CHARS, isDnsName, resolverAddress } from './dnsNames';
 import { oversized } from './oversized';
 
 /**

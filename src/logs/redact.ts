@@ -81,10 +81,13 @@ const encodings = (secret: string): string[] => [
   escapeControls(json(secret), true),
 ];
 
-/** The text with every spelling of an indexed secret replaced by `***`. */
+/**
+ * The text with every spelling of an indexed secret replaced by `***`. A text that spells
+ * itself (most lines) is searched as it stands: each byte is the character where it stands.
+ */
 function maskKnown(text: string, index: Index): string {
-  if (spellsItself(text)) return maskAsIs(text, index);
-  const { bytes, from, to } = spelled(text);
+  const read = spellsItself(text) ? undefined : spelled(text);
+  const bytes = read?.bytes ?? text;
   let out = '';
   let kept = 0; // the text before this is written to `out`
   let i = 0;
@@ -94,28 +97,10 @@ function maskKnown(text: string, index: Index): string {
       i += 1;
       continue;
     }
-    const start = Math.max(from[i], kept);
+    const start = read ? Math.max(read.from[i], kept) : i;
     out += `${text.slice(kept, start)}***`;
-    kept = to[i + found - 1];
+    kept = read ? read.to[i + found - 1] : i + found;
     i += found;
-  }
-  return kept === 0 ? text : out + text.slice(kept);
-}
-
-/** `maskKnown` of a text that spells itself: each byte is the character where it stands. */
-function maskAsIs(text: string, index: Index): string {
-  let out = '';
-  let kept = 0;
-  let i = 0;
-  while (i < text.length) {
-    const found = lookUp(text, i, index);
-    if (found === 0) {
-      i += 1;
-      continue;
-    }
-    out += `${text.slice(kept, i)}***`;
-    i += found;
-    kept = i;
   }
   return kept === 0 ? text : out + text.slice(kept);
 }

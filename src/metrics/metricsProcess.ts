@@ -1,4 +1,5 @@
-import { Counter, Gauge, type Registry } from 'prom-client';
+import { Gauge, type Registry } from 'prom-client';
+import { outcomeCounter } from './outcomeCounter';
 
 /** What the info series says of a target. */
 interface TargetSpec {
@@ -43,13 +44,12 @@ export function registerProcessMetrics(registry: Registry): ProcessMetrics {
     'probe_config_last_reload_success_timestamp_seconds',
     'When the targets were last loaded successfully (unix seconds).',
   );
-  const reloads = new Counter({
-    name: 'probe_config_reloads_total',
-    help: 'Loads of the targets after the start, by outcome: applied, refused (problems) or failed (too slow, too big).',
-    labelNames: ['outcome'],
-    registers,
-  });
-  for (const outcome of RESULTS) reloads.labels(outcome).inc(0);
+  const reload = outcomeCounter(
+    registry,
+    'probe_config_reloads_total',
+    'Loads of the targets after the start, by outcome: applied, refused (problems) or failed (too slow, too big).',
+    RESULTS,
+  );
   let specs: readonly TargetSpec[] = [];
   // Its label names follow the targets' own labels, so it is made again when they change.
   let info: Gauge | undefined;
@@ -87,7 +87,7 @@ export function registerProcessMetrics(registry: Registry): ProcessMetrics {
       refreshInfo();
     },
     reloaded(outcome) {
-      reloads.labels(outcome).inc();
+      reload(outcome);
       const ok = outcome === 'applied';
       reloadOk.set(ok ? 1 : 0);
       if (ok) reloadAt.set(Date.now() / 1000);

@@ -10,7 +10,7 @@ import {
   tap,
   timer,
 } from 'rxjs';
-import { peerNameOf, resolverAddress } from './dnsNames';
+import { peerNameOf, resolverAddress } from '../config/dnsNames';
 import {
   type Lookup,
   NO_ROUNDS,

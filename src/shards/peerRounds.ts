@@ -1,4 +1,4 @@
-import { peerNameOf } from './dnsNames';
+import { peerNameOf } from '../config/dnsNames';
 
 /** What one look-up of the peers' SRV name came to: a closed set, ready to be counted. */
 export type Lookup =

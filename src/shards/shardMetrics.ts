@@ -1,5 +1,6 @@
-import { Counter, Gauge, type Registry } from 'prom-client';
+import { Gauge, type Registry } from 'prom-client';
 import { hash32 } from '../../streams/hash';
+import { outcomeCounter } from '../metrics/outcomeCounter';
 import type { ShardPlan } from './ownership';
 import type { Lookup, PeerView } from './peerRounds';
 
@@ -31,30 +32,27 @@ export function registerShardMetrics(registry: Registry, plan: ShardPlan): Shard
     info.labels(String(plan.index), String(plan.count)).set(1);
     return { lookedUp() {}, saw() {} };
   }
-  const peers = new Gauge({
-    name: 'probe_shard_peers',
-    help: 'Live peers this process sees (itself among them), from PROBE_PEERS_SRV.',
-    registers,
-  });
-  const digest = new Gauge({
-    name: 'probe_shard_peers_digest',
-    help: 'A 32-bit digest of the live peers this process sees: the same on shards that agree.',
-    registers,
-  });
-  const resolved = new Gauge({
-    name: 'probe_shard_peers_resolved',
-    help: 'Whether the peers were read lately (1), or the last look-ups all failed and the last good peers stay (0).',
-    registers,
-  });
-  const lookups = new Counter({
-    name: 'probe_shard_peer_lookups_total',
-    help: 'Look-ups of the live peers (PROBE_PEERS_SRV), by outcome: ok, empty, error, timeout.',
-    labelNames: ['outcome'],
-    registers,
-  });
-  for (const outcome of OUTCOMES) lookups.labels(outcome).inc(0);
+  const gauge = (name: string, help: string) => new Gauge({ name, help, registers });
+  const peers = gauge(
+    'probe_shard_peers',
+    'Live peers this process sees (itself among them), from PROBE_PEERS_SRV.',
+  );
+  const digest = gauge(
+    'probe_shard_peers_digest',
+    'A 32-bit digest of the live peers this process sees: the same on shards that agree.',
+  );
+  const resolved = gauge(
+    'probe_shard_peers_resolved',
+    'Whether the peers were read lately (1), or the last look-ups all failed and the last good peers stay (0).',
+  );
+  const lookedUp = outcomeCounter(
+    registry,
+    'probe_shard_peer_lookups_total',
+    'Look-ups of the live peers (PROBE_PEERS_SRV), by outcome: ok, empty, error, timeout.',
+    OUTCOMES,
+  );
   return {
-    lookedUp: (lookup) => lookups.labels(lookup.outcome).inc(),
+    lookedUp: (lookup) => lookedUp(lookup.outcome),
     saw(view) {
       info.reset();
       info.labels(plan.self, String(view.peers.length)).set(1);
