@@ -6,7 +6,7 @@ import { startCollector } from './collector';
 import { startHub } from './hub';
 
 /**
- * The README's status-page screenshots, from a real run: the probe and its stand-ins on
+ * The status-page screenshots of docs/status-page.md, from a real run: the probe and its stand-ins on
  * free loopback ports, a normal run with some slow and some dropped events, then an outage
  * (the collector told over HTTP, as a person would with curl, to drop every event); then the
  * overview of a process with four targets, one of them broken.
