@@ -5,7 +5,7 @@ import type { ListenerView } from '../../streams/listenerView';
 import { MALFORMED_REASONS } from '../../streams/parsedFrame';
 import type { TrackerState } from '../../streams/trackerState';
 import { droppedOutput } from '../logs/stdout';
-import { FROM_TOTALS } from './bookCounters';
+import { type CountedBook, FROM_TOTALS } from './bookCounters';
 import { type LatestValues, registerGauges, type TargetIdentity } from './metricGauges';
 import { createHistograms } from './metricHistograms';
 import { SeriesCache } from './seriesCache';
@@ -74,7 +74,7 @@ export function createMetrics(options: MetricsOptions): ProbeMetrics {
   const single = (value: number) => [[{}, value] as const];
 
   for (const [name, book, help] of FROM_TOTALS) {
-    counterFrom(name, help, [], ({ state }) => single(state ? state.totals[book] : 0));
+    counterFrom(name, help, [], (target) => single(bookOf(target, book)));
   }
   // Every reason exported at 0 from the start, so increase() sees the first bad frame too.
   counterFrom(
@@ -125,27 +125,46 @@ export function createMetrics(options: MetricsOptions): ProbeMetrics {
   return {
     registry,
     follow(identity, streams) {
-      const target: TargetSeries = { identity, gauges: undefined, shares: [], restarts: 0 };
-      const { observe, remove } = histograms(identity.id, identity.appId);
-      targets.set(identity.id, target);
+      const { id } = identity;
+      let target = targets.get(id);
+      if (target === undefined) {
+        target = { identity, gauges: undefined, shares: [], restarts: 0, folds: [], carried: {} };
+        targets.set(id, target);
+      }
+      const series = target;
+      series.identity = identity;
+      const fold: Fold = {};
+      series.folds.push(fold);
+      const newest = () => series.folds[series.folds.length - 1] === fold;
+      const { observe, remove } = histograms(id, identity.appId);
       const subscription = streams.effects$.subscribe(observe);
       subscription.add(
         streams.state$.subscribe((next) => {
-          target.state = next;
+          fold.state = next;
+          if (newest()) series.state = next;
         }),
       );
       subscription.add(
         streams.gauges$.subscribe((gauges) => {
-          target.gauges = gauges;
+          if (newest()) series.gauges = gauges;
         }),
       );
       subscription.add(
         streams.shares$.subscribe((shares) => {
-          target.shares = shares;
+          if (newest()) series.shares = shares;
         }),
       );
       subscription.add(() => {
-        if (targets.get(identity.id) === target) targets.delete(identity.id);
+        series.folds.splice(series.folds.indexOf(fold), 1);
+        if (series.folds.length > 0) {
+          // Another pipeline of the target goes on: this one's books stay in its counters.
+          for (const [, book] of FROM_TOTALS) {
+            series.carried[book] = (series.carried[book] ?? 0) + (fold.state?.totals[book] ?? 0);
+          }
+          series.state = series.folds[series.folds.length - 1].state;
+          return;
+        }
+        if (targets.get(id) === series) targets.delete(id);
         remove();
       });
       return subscription;
@@ -158,10 +177,31 @@ export function createMetrics(options: MetricsOptions): ProbeMetrics {
   };
 }
 
-/** What the sink keeps of one target: the latest values its series read at scrape. */
+/** One pipeline of a target, as the sink follows it. */
+interface Fold {
+  state?: TrackerState;
+}
+
+/**
+ * What the sink keeps of one target: the latest values its series read at scrape, from its
+ * newest pipeline. A target's pipelines are its folds: when a change starts a new one while the
+ * old one drains (make before break), the books are theirs together, and an ended fold's books
+ * are carried, so the counters never go back and no event is counted twice or lost.
+ */
 interface TargetSeries extends LatestValues {
+  identity: TargetIdentity;
   state?: TrackerState;
   restarts: number;
+  /** Running or draining, newest last. */
+  readonly folds: Fold[];
+  readonly carried: Partial<Record<CountedBook, number>>;
+}
+
+/** One book of a target: its ended pipelines' and its running ones' together. */
+function bookOf(target: TargetSeries, book: CountedBook): number {
+  let sum = target.carried[book] ?? 0;
+  for (const fold of target.folds) sum += fold.state?.totals[book] ?? 0;
+  return sum;
 }
 
 /** One value per listener and key (a cause label, or '' for none), labelled for a counter. */

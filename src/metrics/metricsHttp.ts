@@ -67,10 +67,14 @@ export function registerHttpMetrics(registry: Registry): {
     collectors.delete(collector);
     for (const phase of POST_PHASES) phaseSeconds.remove({ collector, phase });
   };
+  // A target's pipelines, counted: one that drains beside its successor (a change) must not
+  // take the series the successor goes on with.
+  const pipelines = new Map<string, number>();
   return {
     target(target, collectorUrl) {
       const collector = new URL(collectorUrl).origin;
       const phases = phasesOf(collector);
+      pipelines.set(target, (pipelines.get(target) ?? 0) + 1);
       // A post still running when its target stops ends later: its report must not count, nor
       // bring the target's series back.
       let removed = false;
@@ -89,6 +93,9 @@ export function registerHttpMetrics(registry: Registry): {
           if (removed) return;
           removed = true;
           release(collector);
+          const left = (pipelines.get(target) ?? 1) - 1;
+          if (left > 0) return void pipelines.set(target, left);
+          pipelines.delete(target);
           for (const endpoint of ENDPOINTS) expiry.remove({ target, endpoint });
         },
       };
