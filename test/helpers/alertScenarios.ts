@@ -1,7 +1,7 @@
 import type { Story } from './probeModel';
 
 /**
- * The stories the alert rules are tested on (test/src/alertRules.test.ts): what each alert is
+ * The stories the alert rules are tested on (test/artifacts/alertRules.test.ts): what each alert is
  * for, and when it starts firing, as promtool measures it on the probe model.
  */
 export const SEVERITY = {
