@@ -71,7 +71,7 @@ const SCENARIOS: Record<string, Scenario> = {
       targets: TARGETS,
       pods: steady(3).map((pod) => (pod.index === 2 ? { ...pod, to: T } : pod)),
     },
-    fires: [['ProbeTargetsUnowned', T + 20 * M]],
+    fires: [['ProbeTargetsUnowned', T + 5 * M]],
   },
 };
 
@@ -114,6 +114,7 @@ describe('the shard alerts', { skip: PROMTOOL.skip }, () => {
     const runbooks = readFileSync(join(ROOT, 'docs', 'runbooks.md'), 'utf8');
     const alerts = rulesOf(SHARD_RULES).filter((r) => r.alert);
     assert.deepEqual(alerts.map((r) => r.alert).sort(), [
+      'ProbeShardPeersDisagree',
       'ProbeShardsDisagree',
       'ProbeTargetsOwnedTwice',
       'ProbeTargetsUnowned',
