@@ -128,6 +128,18 @@ describe('the shard alerts', { skip: PROMTOOL.skip }, () => {
     }
   });
 
+  test('every series a shard rule names is one the probe exports', () => {
+    // The promtool stories above are written with the same names: a misspelled one would
+    // pass there and match nothing in a real Prometheus.
+    const sources = readdirSync(join(ROOT, 'src'), { recursive: true, encoding: 'utf8' })
+      .filter((f) => f.endsWith('.ts'))
+      .map((f) => readFileSync(join(ROOT, 'src', f), 'utf8'))
+      .join('\n');
+    const named = new Set(rulesOf(SHARD_RULES).flatMap((r) => r.expr.match(/\bprobe_\w+/g) ?? []));
+    assert.ok(named.has('probe_shard_peers_digest') && named.has('probe_target_info'));
+    for (const name of named) assert.match(sources, new RegExp(`'${name}'`), name);
+  });
+
   test('the stories hold what their names say, by the ownership itself', () => {
     const rolling =
       SCENARIOS['a rollout from 3 to 4 shards: the pods disagree for 4 minutes, and nothing fires'];
