@@ -151,6 +151,20 @@ export const POD_SCENARIOS: Record<string, PodScenario> = {
       ['ProbeTargetsUnowned', T + 15],
     ],
   },
+  'two replicas, a pod gone that the SRV records still list: its target runs nowhere, a warning at 5 min':
+    {
+      story: {
+        seconds: T + 10 * M,
+        configured: 3,
+        runs: [
+          { pod: 'probe-0', targets: targets('ab'), from: 0 },
+          { pod: 'probe-1', targets: targets('ab'), from: 0 },
+          // The peers still rank it, so none takes c; summed, the pods own more than 3.
+          { pod: 'probe-2', targets: targets('c'), from: 0, to: T },
+        ],
+      },
+      fires: [['ProbeTargetsUnowned', T + 5 * M, {}]],
+    },
   'a pod sees other peers from 20 min on: ProbeShardPeersDisagree after its minute': {
     story: {
       seconds: T + 5 * M,
