@@ -165,14 +165,20 @@ export const POD_SCENARIOS: Record<string, PodScenario> = {
       },
       fires: [['ProbeTargetsUnowned', T + 5 * M, {}]],
     },
-  'a pod sees other peers from 20 min on: ProbeShardPeersDisagree after its minute': {
+  'a pod sees other peers from 20 min on: ProbeShardPeersDisagree after its minute, and only it': {
     story: {
-      seconds: T + 5 * M,
+      seconds: T + 25 * M,
       configured: 4,
       runs: [
         { pod: 'probe-0', targets: targets('ab'), from: 0 },
         // Its look-ups fail from T: it keeps the peers it read last, which changed meanwhile.
-        { pod: 'probe-1', targets: targets('cd'), from: 0, digest: (t) => (t >= T ? 1 : AGREED) },
+        {
+          pod: 'probe-1',
+          targets: targets('cd'),
+          from: 0,
+          digest: (t) => (t >= T ? 1 : AGREED),
+          peers: (t) => (t >= T ? 3 : 2),
+        },
       ],
     },
     fires: [['ProbeShardPeersDisagree', T + 60, {}]],

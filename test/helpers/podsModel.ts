@@ -4,8 +4,8 @@ import { scraped, TARGET, type TargetStory } from './probeModel';
  * Several probe pods over time, for the alert rules across replicas and handovers: each run of
  * a pod probes some targets (probeModel's stories) from one second to another, with live peers
  * (PROBE_PEERS_SRV). What a Prometheus stores of them: each run's series under its pod's
- * `instance` and `pod`, the shard's own (owned targets, `probe_target_info`, the peers and
- * their digest), and a stale marker at the first scrape after a series ends — a pod gone or a
+ * `instance` and `pod`, the shard's own (owned targets, `probe_target_info`, the peers, their
+ * digest, `probe_shard_info`), and a stale marker at the first scrape after a series ends — a pod gone or a
  * target given away — as Prometheus writes them, so no gone series lingers for the lookback.
  */
 export interface PodRun {
@@ -20,6 +20,8 @@ export interface PodRun {
   readonly down?: readonly [from: number, until?: number];
   /** The digest of the peers it sees at t (shards that agree see the same); default one for all. */
   readonly digest?: (t: number) => number;
+  /** How many peers it sees at t (`probe_shard_info`'s `shards`); default the story's pods. */
+  readonly peers?: (t: number) => number;
 }
 
 export interface PodsStory {
@@ -38,6 +40,7 @@ type Row = Array<string | undefined>;
 export function podsSeries(story: PodsStory, step: number) {
   const times = Array.from({ length: Math.floor(story.seconds / step) + 1 }, (_, i) => i * step);
   const rows = new Map<string, Row>();
+  const pods = new Set(story.runs.map((run) => run.pod)).size;
   const put = (series: string, at: number, value: string) => {
     const row = rows.get(series) ?? times.map(() => undefined);
     rows.set(series, row);
@@ -71,7 +74,9 @@ export function podsSeries(story: PodsStory, step: number) {
         put(`probe_target_info{${labels},target="${target}"}`, i, '1');
       }
       put(`probe_shard_peers_digest{${labels}}`, i, String(run.digest?.(t) ?? AGREED));
-      put(`probe_shard_peers{${labels}}`, i, '1');
+      const peers = run.peers?.(t) ?? pods;
+      put(`probe_shard_peers{${labels}}`, i, String(peers));
+      put(`probe_shard_info{${labels},shard="${run.pod}",shards="${peers}"}`, i, '1');
       put(`probe_targets_configured{${labels}}`, i, String(story.configured));
       put(`probe_config_last_reload_successful{${labels}}`, i, '1');
     });
