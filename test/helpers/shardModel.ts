@@ -25,6 +25,7 @@ const owned = (pod: ShardPod) => (id: string) => ownerOf(id, pod.shards) === pod
 /**
  * The series each pod exports, scraped every `step` seconds, in promtool's input notation:
  * the targets configured and owned (owned decided by the probe's own rendezvous hashing),
+ * `probe_target_info` of each owned target,
  * `probe_shard_info`, `up`, and `probe_wrong_appid_total` growing by the other owner's events
  * for every target another running pod owns too.
  */
@@ -50,6 +51,10 @@ export function shardSeries(story: ShardStory, step: number) {
     return [
       { series: `probe_targets_configured{${labels}}`, values: values(() => story.targets.length) },
       { series: `probe_targets_owned{${labels}}`, values: values(() => mine.length) },
+      ...mine.map((id) => ({
+        series: `probe_target_info{${labels},target="${id}"}`,
+        values: values(() => 1),
+      })),
       {
         series: `probe_shard_info{${labels},shard="${pod.index}",shards="${pod.shards}"}`,
         values: values(() => 1),
