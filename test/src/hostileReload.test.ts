@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -234,6 +235,40 @@ describe('hostile reloads', { concurrency: false, timeout: 90_000 }, () => {
     assert.equal(loads, 0, 'nothing applied: the file ended as it began');
     assert.equal(reloads(process, 'applied'), 0);
     assert.equal(reloads(process, 'refused'), 0);
+  });
+
+  test('secrets that are no file (a FIFO, a device, a directory) and labels that turn text around: each reload refused visibly, the running target carries on', async () => {
+    const steady = await ownStandIns();
+    const dir = folder();
+    const file = join(dir, 'targets.yaml');
+    replace(file, targetsYaml({ steady }));
+    const fifo = join(dir, 'token.fifo');
+    execFileSync('mkfifo', [fifo]);
+    mkdirSync(join(dir, 'token.d'));
+    const others = [
+      `  - {id: other, datasetId: other, webhookToken: {file: ${fifo}}}`,
+      '  - {id: other, datasetId: other, webhookToken: {file: /dev/zero}}',
+      `  - {id: other, datasetId: other, webhookToken: {file: ${join(dir, 'token.d')}}}`,
+      '  - {id: other, datasetId: other, labels: {team: "ab\\u202ecd"}}',
+    ];
+    const answers: string[] = [];
+    const { process } = await beside(file, steady, async (_, port) => {
+      for (const other of others) {
+        replace(file, targetsYaml({ steady }, other));
+        const reply = await fetch(`http://127.0.0.1:${port}/-/reload`, { method: 'POST' });
+        answers.push(`${reply.status} ${await reply.text()}`);
+      }
+      await sleep(3_000); // and the watcher's looks at the last, beside the posts
+    });
+    // Said after the books and the schedule are held: they are what a wedge or a stall broke.
+    for (const answer of answers) assert.match(answer, /^400 /);
+    assert.match(answers[0], /named pipe/);
+    assert.match(answers[1], /character device/);
+    assert.match(answers[2], /directory/);
+    assert.match(answers[3], /no control characters/);
+    assert.equal(process.get('probe_config_last_reload_successful'), 0);
+    assert.equal(reloads(process, 'applied'), 0);
+    assert.ok(reloads(process, 'refused') >= others.length);
   });
 
   test('the endpoint is off unless turned on, and takes no reload from a page of another site', async () => {
