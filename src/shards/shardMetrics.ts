@@ -45,6 +45,12 @@ export function registerShardMetrics(registry: Registry, plan: ShardPlan): Shard
     'probe_shard_peers_resolved',
     'Whether the peers were read lately (1), or the last look-ups all failed and the last good peers stay (0).',
   );
+  const seen = new Gauge({
+    name: 'probe_shard_peer_info',
+    help: 'Constant 1 for each live peer this process sees, by name: which peers, where the digest says only whether shards agree.',
+    labelNames: ['peer'],
+    registers,
+  });
   const lookedUp = outcomeCounter(
     registry,
     'probe_shard_peer_lookups_total',
@@ -59,6 +65,8 @@ export function registerShardMetrics(registry: Registry, plan: ShardPlan): Shard
       peers.set(view.peers.length);
       digest.set(hash32(view.peers.join('\n')));
       resolved.set(view.status === 'resolved' ? 1 : 0);
+      seen.reset();
+      for (const peer of view.peers) seen.labels(peer).set(1);
     },
   };
 }

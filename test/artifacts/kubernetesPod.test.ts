@@ -76,6 +76,7 @@ test('a pod of the StatefulSet runs the targets it owns among the live pods', {
     () => `probe_shard_peers ${pods.length} in a scrape:\n${probe.output()}`,
   );
   assert.equal(metrics.get('probe_targets_configured'), ids.length);
+  for (const pod of pods) assert.equal(metrics.get(`probe_shard_peer_info{peer="${pod}"}`), 1, pod);
   const mine = ids.filter((id) => ownersOf(id, pods, 1).includes(self));
   assert.equal(metrics.get('probe_targets_owned'), mine.length);
   const text = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
