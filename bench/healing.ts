@@ -11,6 +11,7 @@ import {
   PODS,
   sleep,
   startBenchDns,
+  startDiscoveryPair,
   startFleet,
   writeTargets,
 } from './healingFleet';
@@ -125,7 +126,12 @@ async function main(): Promise<void> {
     await Promise.all([liveFleet.settled(PODS), staticFleet.settled(PODS)]);
     await sleep(WARMUP_S * 1000);
     log(`  measuring CPU for ${CPU_S} s`);
+    const pair = startDiscoveryPair(dns, REFRESH_S);
+    await sleep(2_000); // past their start
+    const pairStart = pair.map((child) => cpuMs(child.pid as number));
     const cpu = await cpuOver([liveFleet, staticFleet], CPU_S);
+    const [alone, idle] = pair.map((child, i) => cpuMs(child.pid as number) - pairStart[i]);
+    for (const child of pair) child.kill('SIGTERM');
     await staticFleet.stop();
 
     log('  rolling restart');
@@ -166,6 +172,7 @@ async function main(): Promise<void> {
       cpuS: CPU_S,
       liveCpuMs: cpu.slice(0, 3),
       staticCpuMs: cpu.slice(3),
+      discoveryAloneMs: alone - idle,
       longestGapIntervals: gapMs / 1000 / INTERVAL_S,
       taken: books.taken,
       unaccounted: books.missing,

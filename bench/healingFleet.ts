@@ -1,9 +1,12 @@
+import { type ChildProcess, spawn } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { ownerOf, ownersOf } from '../streams/shardOwners';
 import { type DnsServer, startDnsServer } from '../test/helpers/dnsServer';
 import { type Running, run } from '../test/helpers/process';
 import { scrape, sleep, waitFor } from '../test/helpers/stack';
 import { TOKEN, targetId } from './manyProbe';
+import { deployedNodeFlags } from './proc';
 import type { BenchPipeline } from './standIn';
 
 /**
@@ -127,6 +130,28 @@ export async function startFleet(
   await fleet.publish(PODS);
   for (const name of PODS) fleet.start(name);
   return fleet;
+}
+
+/** Two processes beside the fleet: one reading the peers as a shard does, one idle. */
+export function startDiscoveryPair(dns: DnsServer, refreshS: number): [ChildProcess, ChildProcess] {
+  const start = (idle: boolean) => {
+    const child = spawn(
+      process.execPath,
+      [...deployedNodeFlags(), join(__dirname, 'discoveryAlone.js')],
+      {
+        env: {
+          DISCOVERY_SRV: SRV,
+          DISCOVERY_DNS_SERVER: dns.address,
+          DISCOVERY_REFRESH_SECONDS: String(refreshS),
+          ...(idle ? { DISCOVERY_IDLE: '1' } : {}),
+        },
+        stdio: ['ignore', 'ignore', 'inherit'],
+      },
+    );
+    process.on('exit', () => child.kill('SIGKILL'));
+    return child;
+  };
+  return [start(false), start(true)];
 }
 
 /** A real DNS server for the bench, stopped by the caller. */

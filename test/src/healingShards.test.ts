@@ -54,6 +54,10 @@ async function notReady(probe: Running): Promise<boolean> {
   }
 }
 
+/** The named fields of a log line. */
+const pick = (line: object | undefined, keys: readonly string[]) =>
+  Object.fromEntries(keys.map((key) => [key, (line as Record<string, unknown>)?.[key]]));
+
 /** Each target's longest stretch without a post taken, over [from, to] (ms). */
 function longestGaps(fleet: Fleet, arrivals: Map<string, Arrival[]>, from: number, to: number) {
   return fleet.ids.map((id) => {
@@ -171,6 +175,15 @@ describe('shards that heal when a pod goes', { skip: DNSMASQ.skip, timeout: 90_0
       unaccounted += taken - (sum('received') + sum('lost') + sum('drained'));
     }
     t.diagnostic(`events unaccounted: ${unaccounted}`);
+    // Each drained process's last line ("stopped") carries the books its pipelines ended with.
+    for (const probe of fleet.every) {
+      const last = logLines(probe.stdout()).at(-1) as { message: string; books: object };
+      assert.equal(last.message, 'stopped');
+      const ended = endedBooks([probe]);
+      for (const [id, final] of Object.entries(last.books)) {
+        assert.deepEqual(final, pick(ended.get(id)?.at(-1), Object.keys(final)), id);
+      }
+    }
     assert.equal(unaccounted, 0);
     assert.deepEqual(foreignLines(fleet.every), []);
   });
