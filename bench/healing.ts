@@ -2,6 +2,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ownersOf } from '../streams/shardOwners';
+import { longestGapMs } from '../test/helpers/gaps';
 import type { Running } from '../test/helpers/process';
 import { waitFor } from '../test/helpers/stack';
 import {
@@ -48,8 +49,8 @@ async function cpuOver(fleets: readonly Fleet[], seconds: number) {
   return probes.map((probe, i) => cpuMs(probe.child.pid as number) - start[i]);
 }
 
-/** Each dataset's longest stretch without a post, over [from, to] (ms). */
-function longestGapMs(
+/** The longest stretch any dataset went without a post, over [from, to] (ms). */
+function longestGapMsOf(
   pipeline: BenchPipeline,
   datasets: Iterable<string>,
   from: number,
@@ -58,12 +59,7 @@ function longestGapMs(
   let worst = 0;
   for (const dataset of datasets) {
     const times = pipeline.arrivalsIn(dataset).map((a) => a.at);
-    const inside = [
-      times.filter((at) => at <= from).at(-1) ?? from,
-      ...times.filter((at) => at > from && at <= to),
-      to,
-    ];
-    for (let i = 1; i < inside.length; i += 1) worst = Math.max(worst, inside[i] - inside[i - 1]);
+    worst = Math.max(worst, longestGapMs(times, from, to));
   }
   return worst;
 }
@@ -138,7 +134,7 @@ async function main(): Promise<void> {
     const from = performance.now();
     await rollingRestart(liveFleet);
     await sleep(2 * INTERVAL_S * 1000);
-    const gapMs = longestGapMs(pipeline, live.values(), from, performance.now());
+    const gapMs = longestGapMsOf(pipeline, live.values(), from, performance.now());
     await liveFleet.stop();
     await sleep(2 * HOLD_MS);
     // Read now: the fleet of the next part posts to the same datasets.

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { ownerOf, ownersOf } from '../streams/shardOwners';
 import { type DnsServer, startDnsServer } from '../test/helpers/dnsServer';
 import { type Running, run } from '../test/helpers/process';
+import { logLines, notReady } from '../test/helpers/shardFleet';
 import { scrape, sleep, waitFor } from '../test/helpers/stack';
 import { TOKEN, targetId } from './manyProbe';
 import { deployedNodeFlags } from './proc';
@@ -158,21 +159,7 @@ export function startDiscoveryPair(dns: DnsServer, refreshS: number): [ChildProc
 export const startBenchDns = () => startDnsServer({}, { stopAfterTest: false });
 
 /** The probe's JSON log lines with this message. */
-export function linesSaying(probe: Running, message: string): Array<Record<string, unknown>> {
-  return probe
-    .stdout()
-    .split('\n')
-    .filter((line) => line.startsWith('{') && line.includes(`"message":"${message}"`))
-    .map((line) => JSON.parse(line) as Record<string, unknown>);
-}
+export const linesSaying = (probe: Running, message: string) =>
+  logLines(probe.stdout()).filter((line) => line.message === message);
 
-/** Whether the pod answers 503 on /readyz, or no longer answers (it drained and left). */
-export async function notReady(probe: Running): Promise<boolean> {
-  try {
-    return (await fetch(`http://127.0.0.1:${await probe.port()}/readyz`)).status === 503;
-  } catch {
-    return probe.child.exitCode !== null || probe.child.signalCode !== null;
-  }
-}
-
-export { sleep };
+export { notReady, sleep };

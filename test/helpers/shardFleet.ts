@@ -134,3 +134,12 @@ export function appIdsOf(probe: Running): Map<string, string[]> {
   }
   return ids;
 }
+
+/** Whether the pod answers 503 on /readyz, or no longer answers (it drained and left). */
+export async function notReady(probe: Running): Promise<boolean> {
+  try {
+    return (await fetch(`http://127.0.0.1:${await probe.port()}/readyz`)).status === 503;
+  } catch {
+    return probe.child.exitCode !== null || probe.child.signalCode !== null;
+  }
+}

@@ -1,27 +1,25 @@
 import assert from 'node:assert/strict';
-import { writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { ownersOf } from '../../streams/shardOwners';
-import { type Arrival, startRecordingStandIns } from '../helpers/arrivals';
+import { startRecordingStandIns } from '../helpers/arrivals';
 import { DNSMASQ } from '../helpers/dnsServer';
-import { tempDir } from '../helpers/files';
-import { type Running, run } from '../helpers/process';
+import { longestGapMs } from '../helpers/gaps';
+import type { Running } from '../helpers/process';
 import {
   appIdsOf,
   endedBooks,
-  type Fleet,
   logLines,
+  notReady,
   type PipelineBooks,
   startFleet,
 } from '../helpers/shardFleet';
-import { LOOPBACK_METRICS, scrape, scrapeTargets, sleep, waitFor } from '../helpers/stack';
+import { scrape, sleep, waitFor } from '../helpers/stack';
 
 /**
  * Shards that heal, proven with real parts: three probe processes as the pods of a StatefulSet,
  * a real DNS server (dnsmasq) as its headless Service, the stand-ins as the platform. A pod lost
- * with its node, a rolling restart and a reload mid-flight: every target keeps being posted,
- * and every event the collector took ends in some pipeline's books.
+ * with its node and a rolling restart: every target keeps being posted, and every event the
+ * collector took ends in some pipeline's books. (A reload mid-flight: reloadInFlight.test.ts.)
  */
 const PODS = ['probe-0', 'probe-1', 'probe-2'];
 
@@ -45,31 +43,9 @@ const foreignLines = (probes: readonly Running[]) =>
     logLines(probe.stdout()).filter((line) => line.message === 'event of another probe'),
   );
 
-/** Whether the pod answers 503 on /readyz, or no longer answers (it drained and left). */
-async function notReady(probe: Running): Promise<boolean> {
-  try {
-    return (await fetch(`http://127.0.0.1:${await probe.port()}/readyz`)).status === 503;
-  } catch {
-    return probe.child.exitCode !== null || probe.child.signalCode !== null;
-  }
-}
-
 /** The named fields of a log line. */
 const pick = (line: object | undefined, keys: readonly string[]) =>
   Object.fromEntries(keys.map((key) => [key, (line as Record<string, unknown>)?.[key]]));
-
-/** Each target's longest stretch without a post taken, over [from, to] (ms). */
-function longestGaps(fleet: Fleet, arrivals: Map<string, Arrival[]>, from: number, to: number) {
-  return fleet.ids.map((id) => {
-    const times = (arrivals.get(id) ?? []).map((a) => a.at);
-    // The stretch running at `from` counts from the post before it.
-    const start = times.filter((at) => at <= from).at(-1) ?? from;
-    const inside = [start, ...times.filter((at) => at > from && at <= to), to];
-    let worst = 0;
-    for (let i = 1; i < inside.length; i += 1) worst = Math.max(worst, inside[i] - inside[i - 1]);
-    return { id, worst };
-  });
-}
 
 describe('shards that heal when a pod goes', { skip: DNSMASQ.skip, timeout: 90_000 }, () => {
   test('a lost node: its targets are posted again by the others within 30 s, and handed back with a drain', async (t) => {
@@ -145,7 +121,15 @@ describe('shards that heal when a pod goes', { skip: DNSMASQ.skip, timeout: 90_0
       await fleet.settled(PODS);
     }
     await sleep(2 * INTERVAL_MS);
-    const gaps = longestGaps(fleet, arrivals, from, performance.now());
+    const to = performance.now();
+    const gaps = fleet.ids.map((id) => ({
+      id,
+      worst: longestGapMs(
+        (arrivals.get(id) ?? []).map((a) => a.at),
+        from,
+        to,
+      ),
+    }));
     const worst = gaps.reduce((a, b) => (b.worst > a.worst ? b : a));
     t.diagnostic(
       `the longest gap: ${worst.id}, ${(worst.worst / INTERVAL_MS).toFixed(2)} intervals`,
@@ -187,73 +171,4 @@ describe('shards that heal when a pod goes', { skip: DNSMASQ.skip, timeout: 90_0
     assert.equal(unaccounted, 0);
     assert.deepEqual(foreignLines(fleet.every), []);
   });
-});
-
-test('a reload changes the token of a target with its events in flight: the old pipeline drains, books exact', async (t) => {
-  // Every event held 1–2 s: at a post every 0.25 s, some 4–8 are in flight at any moment.
-  const { collector, urls } = await startRecordingStandIns({
-    ADD_LATENCY_PERCENT: 100,
-    LATENCY_RANGE_MIN: 1,
-    LATENCY_RANGE_MAX: 2,
-  });
-  const file = join(tempDir('probe-reload-'), 'targets.yaml');
-  const write = (token: string) =>
-    writeFileSync(
-      file,
-      [
-        'defaults: {websocketListeners: 1, webhookToken: {env: HOOK}}',
-        'targets:',
-        `  - {id: ds-a, datasetId: ds-a, webhookToken: {env: ${token}}}`,
-        '  - {id: ds-b, datasetId: ds-b}',
-        '',
-      ].join('\n'),
-    );
-  write('HOOK_A');
-  const probe = run({
-    ...urls,
-    ...LOOPBACK_METRICS,
-    PROBE_TARGETS_FILE: file,
-    HOOK: 'hook-b-7c1e',
-    HOOK_A: 'hook-a-one-7c1e',
-    HOOK_A_NEW: 'hook-a-two-7c1e',
-    POST_EVENT_INTERVAL_SECONDS: '0.25',
-    STOP_DRAIN_SECONDS: '5',
-    LOG_LEVEL: 'debug',
-  });
-  t.after(() => probe.child.kill('SIGKILL'));
-  const port = await probe.port();
-  const postsTo = (dataset: string, token?: string) =>
-    collector.stats.requests.filter(
-      (r) => r.path.includes(`/${dataset}/`) && (token === undefined || r.token === token),
-    ).length;
-  await waitFor(() => postsTo('ds-a') >= 8, 15_000, 'eight posts of ds-a');
-  const inFlight = (await scrapeTargets(port)).get('ds-a')?.get('probe_events_in_flight');
-  t.diagnostic(`ds-a events in flight at the reload: ${inFlight}`);
-  write('HOOK_A_NEW');
-  probe.child.kill('SIGHUP');
-  await waitFor(
-    () => saidOfTarget(probe, 'ds-a', 'drained: every event settled'),
-    15_000,
-    () => `the old pipeline of ds-a drained:\n${probe.output()}`,
-  );
-  await waitFor(() => postsTo('ds-a', 'hook-a-two-7c1e') >= 4, 10_000, 'posts with the new token');
-  const series = (await scrapeTargets(port)).get('ds-a');
-  assert.equal(series?.get('probe_wrong_appid_total'), 0);
-  assert.ok(
-    (series?.get('probe_sibling_events_total') ?? 0) > 0,
-    'the old events seen as siblings',
-  );
-
-  probe.child.kill('SIGTERM');
-  assert.equal((await probe.exit).code, 0);
-  const books = endedBooks([probe]);
-  const a = books.get('ds-a') ?? [];
-  assert.equal(a.length, 2, 'the old pipeline and the new one');
-  assert.deepEqual(a[0], { ...a[0], lost: 0, drained: 0, inFlight: 0, received: a[0].posted });
-  assert.equal(a[0].posted + a[1].posted, postsTo('ds-a'));
-  for (const b of a) assert.equal(b.received + b.lost + b.drained, b.posted, JSON.stringify(b));
-  // The other target was left alone: one pipeline, from start to stop.
-  assert.equal(appIdsOf(probe).get('ds-b')?.length, 1);
-  assert.equal(books.get('ds-b')?.length, 1);
-  assert.deepEqual(foreignLines([probe]), []);
 });
