@@ -11,6 +11,8 @@ export interface BenchPipeline {
   accepted(appId: string): number;
   /** When each post of an app id arrived (ms, monotonic), in arrival order. */
   arrivals(appId: string): readonly number[];
+  /** When each post to a dataset arrived (ms, monotonic) and from which app id, in order. */
+  arrivalsIn(dataset: string): ReadonlyArray<{ readonly at: number; readonly appId: string }>;
   /** Posts accepted for a dataset, whoever sent them. */
   postsTo(dataset: string): number;
   /** Distinct events (app id and seqno) of a dataset whose post was answered 200. */
@@ -41,6 +43,7 @@ export async function startBenchPipeline(holdMs: number): Promise<BenchPipeline>
   const arrivals = new Map<string, number[]>();
   const subscribers = new Map<string, Set<WebSocket>>();
   const byDataset = new Map<string, number>();
+  const datasetArrivals = new Map<string, Array<{ at: number; appId: string }>>();
   const acceptedSeqnos = new Map<string, Set<string>>();
   const deliveredSeqnos = new Map<string, Set<string>>();
   const connections = new Map<string, number>();
@@ -81,6 +84,9 @@ export async function startBenchPipeline(holdMs: number): Promise<BenchPipeline>
       const frame = JSON.stringify(event);
       const dataset = decodeURIComponent(match[1]);
       byDataset.set(dataset, (byDataset.get(dataset) ?? 0) + 1);
+      const inDataset = datasetArrivals.get(dataset) ?? [];
+      datasetArrivals.set(dataset, inDataset);
+      inDataset.push({ at: arrived, appId });
       note(acceptedSeqnos, dataset, `${appId} ${seqno}`);
       setTimeout(() => {
         const byApp = holds.get(appId) ?? new Map<number, number>();
@@ -114,6 +120,7 @@ export async function startBenchPipeline(holdMs: number): Promise<BenchPipeline>
     holdOf: (appId, seqno) => holds.get(appId)?.get(seqno),
     accepted: (appId) => holds.get(appId)?.size ?? 0,
     arrivals: (appId) => arrivals.get(appId) ?? [],
+    arrivalsIn: (dataset) => datasetArrivals.get(dataset) ?? [],
     postsTo: (dataset) => byDataset.get(dataset) ?? 0,
     acceptedIn: (dataset) => acceptedSeqnos.get(dataset)?.size ?? 0,
     deliveredIn: (dataset) => deliveredSeqnos.get(dataset)?.size ?? 0,

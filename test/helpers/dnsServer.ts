@@ -1,7 +1,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { createSocket } from 'node:dgram';
-import { writeFileSync } from 'node:fs';
-import { userInfo } from 'node:os';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
 import { tempDir } from './files';
 import { freePort, waitFor } from './stack';
@@ -31,8 +31,12 @@ export interface DnsServer {
  * not its config file (man dnsmasq), where --srv-host lives, so a change restarts it on the same
  * port.
  */
-export async function startDnsServer(records: SrvRecords): Promise<DnsServer> {
-  const dir = tempDir('probe-dnsmasq-');
+export async function startDnsServer(
+  records: SrvRecords,
+  // Outside a test (a bench), the caller stops it: node:test's `after` would start a test run.
+  { stopAfterTest = true } = {},
+): Promise<DnsServer> {
+  const dir = stopAfterTest ? tempDir('probe-dnsmasq-') : benchDir();
   const port = await freeUdpAndTcpPort();
   let child: ChildProcess | undefined;
   let log = '';
@@ -89,8 +93,7 @@ export async function startDnsServer(records: SrvRecords): Promise<DnsServer> {
   }
 
   await start();
-  const { after } = await import('node:test');
-  after(stop);
+  if (stopAfterTest) (await import('node:test')).after(stop);
   return {
     address: `127.0.0.1:${port}`,
     port,
@@ -102,6 +105,13 @@ export async function startDnsServer(records: SrvRecords): Promise<DnsServer> {
     stop,
     output: () => log,
   };
+}
+
+/** A temp folder removed when the process exits (tempDir's `after` is for tests only). */
+function benchDir(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'probe-dnsmasq-'));
+  process.on('exit', () => rmSync(dir, { recursive: true, force: true }));
+  return dir;
 }
 
 /** A port free for TCP (freePort) and for UDP too, on loopback. */
