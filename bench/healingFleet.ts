@@ -1,12 +1,11 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ownerOf, ownersOf } from '../streams/shardOwners';
 import { type DnsServer, startDnsServer } from '../test/helpers/dnsServer';
 import { type Running, run } from '../test/helpers/process';
 import { logLines, notReady } from '../test/helpers/shardFleet';
 import { scrape, sleep, waitFor } from '../test/helpers/stack';
-import { TOKEN, targetId } from './manyProbe';
+import { TOKEN, targetId, writeTargetsFile } from './manyProbe';
 import { deployedNodeFlags } from './proc';
 import type { BenchPipeline } from './standIn';
 
@@ -33,19 +32,14 @@ export function writeTargets(
   intervalS: number,
   pipeline: BenchPipeline,
 ): Map<string, string> {
-  const datasets = new Map<string, string>();
-  for (let i = 0; i < count; i += 1) datasets.set(targetId(i), `${prefix}-${targetId(i)}`);
-  const file = {
-    defaults: {
-      eventCollectorUrl: pipeline.collectorUrl,
-      websocketUrl: pipeline.websocketUrl,
-      postEventIntervalSeconds: intervalS,
-      webhookToken: { env: 'PROBE_WEBHOOK_TOKEN' },
-    },
-    targets: [...datasets].map(([id, datasetId]) => ({ id, datasetId })),
-  };
-  writeFileSync(path, JSON.stringify(file, null, 1));
-  return datasets;
+  const ids = Array.from({ length: count }, (_, i) => targetId(i));
+  return writeTargetsFile(
+    path,
+    count,
+    intervalS,
+    pipeline,
+    new Map(ids.map((id) => [id, `${prefix}-${id}`])),
+  );
 }
 
 export interface Fleet {
