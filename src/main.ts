@@ -89,7 +89,7 @@ function oneTarget(env: NodeJS.ProcessEnv): Started {
   }
 }
 
-/** The targets of the file: this shard's share of them. */
+/** The targets of the file (all shards': the target set runs this process's share, see `shards/`). */
 async function manyTargets(file: string, env: NodeJS.ProcessEnv): Promise<Started> {
   const { targetsFile } = await import('./targets/targetSource');
   const { guardedLoad, loadTimeoutMs } = await import('./reload/guardedLoad');

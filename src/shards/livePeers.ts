@@ -80,8 +80,12 @@ export function selfName(hostname: string): string {
   return name;
 }
 
+/** The longest one look-up may take: as given, else the refresh, at most 5 s. */
+const timeoutOf = (options: LivePeersOptions): number =>
+  options.timeoutMs ?? Math.min(options.refreshMs, 5_000);
+
 function resolverFor(options: LivePeersOptions): Resolver {
-  const timeoutMs = options.timeoutMs ?? Math.min(options.refreshMs, 5_000);
+  const timeoutMs = timeoutOf(options);
   // c-ares's own timeout, one try: the race below bounds the whole look-up anyway.
   const resolver = new Resolver({ timeout: Math.max(1, Math.round(timeoutMs)), tries: 1 });
   const server = options.dnsServer ? resolverAddress(options.dnsServer) : undefined;
@@ -99,7 +103,7 @@ async function lookUp(
   self: string,
   maxPeers: number,
 ): Promise<Lookup> {
-  const timeoutMs = options.timeoutMs ?? Math.min(options.refreshMs, 5_000);
+  const timeoutMs = timeoutOf(options);
   let timer: NodeJS.Timeout | undefined;
   const late = new Promise<'late'>((resolve) => {
     timer = setTimeout(() => resolve('late'), timeoutMs);
